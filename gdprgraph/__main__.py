@@ -1,0 +1,3 @@
+from gdprgraph.cli import main
+
+main()
