@@ -43,6 +43,18 @@ class GG(DefinedNamespace):
     OutsideEU: URIRef
     InferredLink: URIRef       # an rdf:Statement describing a link the importer inferred (build.py)
     PrivacyContact: URIRef
+    Signature: URIRef
+    NationalIdentificationNumber: URIRef
+    VisitLog: URIRef
+    Prospect: URIRef
+    SelfEmployedContractor: URIRef
+    TemporaryAgencyWorker: URIRef
+    SupplierContact: URIRef
+    Staff: URIRef
+    PaperRecords: URIRef
+    OtherProvisionMethod: URIRef
+
+    _extras = ["A10-Authorisation", "A87-NationalLaw"]  # not Python identifiers: GG["A10-Authorisation"]
 
 
 PREFIXES = {
