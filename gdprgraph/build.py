@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS
 
 from gdprgraph.errors import InputError
 from gdprgraph.model import Activity, Controller, Recipient, Register, System
-from gdprgraph.namespaces import DPV, GG, LOC, TECH, bind_prefixes
+from gdprgraph.namespaces import DPV, EU_GDPR, GG, LOC, TECH, bind_prefixes
 from gdprgraph.vocabulary import map_label
 
 DEFAULT_BASE = "https://w3id.org/gdprgraph/register/"
@@ -27,6 +27,15 @@ SECTION_IRIS = {
     "sharing": GG.SharingSection,
     "client-systems": GG.ClientSystemSection,
     "employee-systems": GG.EmployeeSystemSection,
+}
+
+# Recipient roles (model.Recipient.role, compared lower-case with "-"/"_" as spaces) → the DPV class.
+# Recipients without a (known) role are third parties, as before.
+ROLE_TYPES = {
+    "processor": DPV.DataProcessor,
+    "controller": DPV.DataController,
+    "joint controller": DPV.JointDataControllers,
+    "third party": DPV.ThirdParty,
 }
 
 RDF_SUFFIXES = {
@@ -72,6 +81,7 @@ def normalize_identifier(number: str, country: URIRef | None) -> str:
 
 
 def register_base(register: Register, base: str | None = None) -> str:
+    base = base or register.base
     if base:
         return base if base.endswith(("/", "#")) else base + "/"
     return f"{DEFAULT_BASE}{slug(register.controller.name or 'register')}/"
@@ -208,7 +218,8 @@ class _Builder:
     def recipient(self, recipient: Recipient) -> URIRef:
         node = self.iri("recipient", recipient.name)
         self.add(node, RDF.type, DPV.Recipient)
-        self.add(node, RDF.type, DPV.ThirdParty)
+        role = re.sub(r"[-_\s]+", " ", recipient.role or "").strip().lower()
+        self.add(node, RDF.type, ROLE_TYPES.get(role, DPV.ThirdParty))
         self.add(node, DPV.hasName, Literal(recipient.name))
         self.add(node, RDFS.label, Literal(recipient.name))
         country = self.country(recipient.country)
@@ -260,7 +271,7 @@ class _Builder:
         for label in activity.categories:
             c = self.concept("category", label, "personal-data", DPV.PersonalData)
             self.add(node, DPV.hasPersonalData, c)
-        for basis in (*activity.legal_bases, *activity.transfer_safeguards):
+        for basis in (*activity.legal_bases, *activity.special_category_conditions, *activity.transfer_safeguards):
             targets = map_label(basis, "legal-basis")
             for target in targets:
                 self.add(node, DPV.hasLegalBasis, target)
@@ -297,6 +308,24 @@ class _Builder:
                 target = self.system(System(name=ref.value))
                 systems[ref.value] = target
             self.link(node, DPV.isImplementedUsingTechnology, target, ref.inferred)
+        for source in activity.data_sources:
+            src = self.iri("data-source", source)
+            self.add(node, DPV.hasDataSource, src)
+            self.add(src, RDF.type, DPV.DataSource)
+            self.add(src, RDFS.label, self.text(source))
+        if activity.dpia_required is not None or activity.dpia_reference:
+            dpia = URIRef(f"{node}/dpia")  # one per activity: the status belongs to this activity
+            self.add(node, DPV.hasImpactAssessment, dpia)
+            self.add(dpia, RDF.type, DPV.DPIA)
+            if activity.dpia_required is not None:
+                status = EU_GDPR.DPIARequired if activity.dpia_required else EU_GDPR.DPIANotRequired
+                self.add(dpia, DPV.hasStatus, status)
+            if activity.dpia_reference:
+                self.add(dpia, DCTERMS.identifier, Literal(activity.dpia_reference))
+        if activity.automated_decisions is True:
+            self.add(node, DPV.hasContext, DPV.AutomatedDecisionMaking)
+        elif activity.automated_decisions is False:  # no decision based solely on automated processing
+            self.add(node, DPV.hasHumanInvolvement, DPV.HumanInvolvementForDecision)
         return node
 
     def build(self) -> Graph:

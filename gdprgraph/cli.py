@@ -163,7 +163,7 @@ def _write_rdf(graph: Any, output: str | None, to: str | None, with_vocabulary: 
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["ttl", "jsonld", "nt", "xml"]),
+    type=click.Choice(["ttl", "jsonld", "nt", "xml", "yaml", "csv", "xlsx"]),
     help="Format (default: from the -o suffix).",
 )
 @click.option(
@@ -173,13 +173,20 @@ def _write_rdf(graph: Any, output: str | None, to: str | None, with_vocabulary: 
 )
 @handle_errors
 def export_cmd(register: str, output: str, to: str | None, with_vocabulary: bool) -> None:
-    """Export a register as linked data (Turtle, JSON-LD, N-Triples, RDF/XML).
+    """Export a register as linked data (Turtle, JSON-LD, N-Triples, RDF/XML) or in an authoring
+    format (YAML, CSV, XLSX: one row per activity) that imports back into the same graph.
 
     \b
     Examples:
       gdprgraph export data/connexi/register.ttl -o connexi.jsonld
       gdprgraph export register.txt -o full.ttl --with-vocabulary
+      gdprgraph export data/connexi/register.ttl -o register.yaml
+      gdprgraph export register.yaml -o register.xlsx
     """
+    fmt = to or _authoring_format(output)
+    if fmt in ("yaml", "csv", "xlsx"):
+        _write_authoring(load(register), output, fmt, with_vocabulary)
+        return
     _write_rdf(load(register), output, to, with_vocabulary)
 
 
@@ -210,6 +217,138 @@ def info_cmd(register: str, fmt: str) -> None:
         emit_rows(result.unmapped, ["kind", "label"], "table", f"Labels not mapped to DPV ({len(result.unmapped)})")
     else:
         click.echo("Every label maps to DPV.")
+
+
+@main.command("validate")
+@click.argument("register", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "ttl"]),
+    default="text",
+    show_default=True,
+    help="Output: findings grouped by activity, JSON for scripts, or the SHACL report graph (Turtle).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning"]),
+    default="violation",
+    show_default=True,
+    help="Exit 1 when there is a finding of this severity or worse.",
+)
+@click.option("--rules", "list_rules", is_flag=True, help="List the rule catalogue (REGISTER is then not needed).")
+@handle_errors
+def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool) -> None:
+    """Check a register against the GDPR rules (Art. 30(1)(a)-(g), Art. 6, 9, 10, 44-49, 87) with SHACL.
+
+    Every finding names its rule, the article, the activity and a one-line fix; findings that rest on a
+    link the importer inferred say so. Exit 0: no finding at or above --fail-on; 1: there are; 2: bad input.
+
+    \b
+    Examples:
+      gdprgraph validate data/connexi/connexi-gdprwise-register.txt
+      gdprgraph validate register.ttl --format json --fail-on warning
+      gdprgraph validate --rules
+    """
+    from gdprgraph.validate import rules, shapes_graph, validate_graph
+
+    if list_rules:
+        if fmt == "ttl":
+            click.echo(shapes_graph().serialize(format="turtle"), nl=False)
+        elif fmt == "json":
+            emit_json([rule.as_dict() for rule in rules()])
+        else:
+            rows = [{"rule": r.id, "severity": r.severity, "article": r.article or "", "fires_when": r.description} for r in rules()]
+            emit_rows(rows, ["rule", "severity", "article", "fires_when"], "table", f"Rules ({len(rows)})")
+        return
+    if not register:
+        raise Abort("missing argument REGISTER (or use --rules to list the rules)")
+    report = validate_graph(load(register))
+    if fmt == "json":
+        emit_json(report.as_dict())
+    elif fmt == "ttl":
+        click.echo(report.graph.serialize(format="turtle"), nl=False)
+    else:
+        _echo_findings(report)
+    if report.fails(fail_on):
+        click.get_current_context().exit(1)
+
+
+_SEVERITY_STYLE = {"violation": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"}, "info": {"fg": "cyan"}}
+
+
+def _echo_findings(report: Any) -> None:
+    """Findings grouped by activity (controller first): severity, rule, message, then the fix."""
+    focus = None
+    for finding in report.findings:
+        if finding.focus != focus:
+            if focus is not None:
+                click.echo()
+            focus = finding.focus
+            click.echo(click.style(finding.label, bold=True) + click.style(f"  <{finding.focus}>", dim=True))
+        severity = click.style(f"{finding.severity:<9}", **_SEVERITY_STYLE.get(finding.severity, {}))
+        click.echo(f"  {severity}  {finding.rule}  {finding.message}")
+        click.echo(click.style(f"             fix: {finding.hint}", dim=True))
+    counts = report.counts
+    plural = {"violation": "violations", "warning": "warnings", "info": "info"}
+    summary = ", ".join(f"{n} {name if n == 1 else plural[name]}" for name, n in counts.items())
+    verdict = "conforms" if report.conforms else "does not conform"
+    if report.findings:
+        click.echo()
+    click.secho(f"{summary}: {verdict}", bold=True, fg="green" if report.conforms else "red")
+
+
+def _authoring_format(output: str) -> str | None:
+    from gdprgraph.writers import format_for_path
+
+    return format_for_path(output) if output != "-" else None
+
+
+def _write_authoring(graph: Any, output: str, fmt: str, with_vocabulary: bool) -> None:
+    from gdprgraph.errors import UsageError
+    from gdprgraph.extract import register_from_graph
+    from gdprgraph.files import write_atomic
+    from gdprgraph.writers import write_register
+
+    if with_vocabulary:
+        raise UsageError(f"--with-vocabulary applies to RDF formats, not {fmt}")
+    if fmt == "xlsx" and output == "-":
+        raise UsageError("xlsx is a binary format: write it to a file with -o FILE.xlsx")
+    register = register_from_graph(graph)
+    data = write_register(register, fmt)
+    if output == "-":
+        click.echo(data.lstrip("\ufeff") if isinstance(data, str) else data, nl=False)
+        return
+    write_atomic(output, data)
+    click.echo(f"wrote {output} ({len(register.activities)} activities, {fmt})", err=True)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "md"]),
+    default="text",
+    show_default=True,
+    help="Output: readable text, JSON for scripts, or a Markdown change log.",
+)
+@handle_errors
+def diff_cmd(old: str, new: str, fmt: str) -> None:
+    """What changed between two versions of a register (any formats), per activity, each change tagged
+    with the article it touches: 30(1)(a)-(g), 6(1), 9(2). Exit 0 when equal, 1 when different.
+
+    \b
+    Examples:
+      gdprgraph diff register-2023.yaml register-2024.yaml
+      gdprgraph diff old.ttl new.xlsx --format md > CHANGES.md
+    """
+    from gdprgraph.diff import FORMATTERS, diff_files
+
+    result = diff_files(old, new)
+    click.echo(FORMATTERS[fmt](result), nl=False)
+    sys.exit(0 if result.equal else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,12 @@ from pathlib import Path
 from gdprgraph.errors import InputError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write to a temporary file in the same folder, then rename over ``path``."""
     path = Path(path)
@@ -19,6 +25,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal output file follows the umask
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -44,7 +44,7 @@ class Retention:
 class Recipient:
     name: str
     country: str | None = None  # as written ("Belgium", "US")
-    role: str | None = None     # "third party", "processor", "controller" (free text, mapped later)
+    role: str | None = None     # "third party", "processor", "controller", "joint controller" (see build.ROLE_TYPES)
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,12 @@ class Activity:
     legitimate_interest_assessment: str | None = None
     from_prose: bool = False            # derived from free text rather than a structured record
     line: int | None = None             # where the record starts in the source
+    # Extras supervisory authorities ask for (YAML / spreadsheet registers; optional everywhere)
+    data_sources: tuple[str, ...] = ()  # where the data comes from ("the data subject", "public registers")
+    special_category_conditions: tuple[str, ...] = ()  # Art. 9(2) / Art. 10 conditions, as written or CURIEs
+    dpia_required: bool | None = None   # Art. 35: True required, False assessed as not required, None unknown
+    dpia_reference: str | None = None   # the DPIA document's reference
+    automated_decisions: bool | None = None  # Art. 22 decisions based solely on automated processing
 
 
 @dataclass(frozen=True)
@@ -88,3 +94,4 @@ class Register:
     language: str | None = None  # "nl", "en", "fr": the language of the register's own labels
     source: str | None = None    # the tool that produced it ("GDPRWise.eu")
     source_file: str | None = field(default=None, compare=False)
+    base: str | None = None      # base IRI of the register's own nodes when not the default (round trips)
