@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS
 from gdprgraph.errors import InputError
 from gdprgraph.model import Activity, Controller, Recipient, Register, System
 from gdprgraph.namespaces import DPV, EU_GDPR, GG, LOC, TECH, bind_prefixes
-from gdprgraph.vocabulary import map_label
+from gdprgraph.vocabulary import map_label, vocabulary_graph
 
 DEFAULT_BASE = "https://w3id.org/gdprgraph/register/"
 
@@ -210,6 +210,10 @@ class _Builder:
             country = self.country(system.country)
             if country is not None:
                 self.add(vendor, DPV.hasCountry, country)
+            else:  # a well-known provider's headquarters (ontology/providers.ttl), marked as inferred
+                for known in map_label(system.provider, "provider"):
+                    for hq in vocabulary_graph().objects(known, DPV.hasCountry):
+                        self.link(vendor, DPV.hasCountry, hq, inferred=True)
         for section in system.sections:
             if section in SECTION_IRIS:
                 self.add(node, GG.section, SECTION_IRIS[section])

@@ -83,6 +83,15 @@ class _Extractor:
         }
 
     # -- helpers -------------------------------------------------------------------------------
+    def stated_country(self, node):
+        """A provider's country as the register states it (an inferred headquarters is rebuilt, not read)."""
+        if node is None:
+            return None
+        for country in sorted(self.g.objects(node, DPV.hasCountry)):
+            if (node, DPV.hasCountry, country) not in self.inferred:
+                return self.country(country)
+        return None
+
     def one(self, node, prop) -> str | None:
         values = sorted(str(v) for v in self.g.objects(node, prop) if isinstance(v, Literal))
         return values[0] if values else None
@@ -167,7 +176,7 @@ class _Extractor:
             description=self.one(node, DCTERMS.description),
             type=sorted(types)[0] if types else None,
             provider=(self.one(provider, DPV.hasName) or self.label(provider)) if provider is not None else None,
-            country=self.country(self.g.value(provider, DPV.hasCountry)) if provider is not None else None,
+            country=self.stated_country(provider),
             sections=tuple(s for s in SECTIONS if s in sections),
         )
 

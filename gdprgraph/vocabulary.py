@@ -23,6 +23,7 @@ KINDS: dict[str, tuple[URIRef, ...]] = {
     "legal-basis": (DPV.LegalBasis, DPV.DataTransferLegalBasis),
     "country": (DPV.Country, DPV.SupraNationalUnion, DPV.Location),
     "provision": (TECH.ProvisionMethod,),
+    "provider": (TECH.Provider,),  # well-known system providers, ontology/providers.ttl
 }
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -83,6 +84,8 @@ def _kind_members() -> dict[str, frozenset[URIRef]]:
         for kind, roots in KINDS.items():
             if ancestors.intersection(roots) or concept in roots:
                 members[kind].add(concept)
+    # DPV types address terms (pd:HomeLocation, pd:City) as dpv:Location too: they are data, not places
+    members["country"] -= members["personal-data"]
     return {kind: frozenset(v) for kind, v in members.items()}
 
 
@@ -202,3 +205,199 @@ def all_labels(kind: str) -> Iterable[str]:
 def broader_closure(concept: URIRef) -> set[URIRef]:
     """All ancestors of a concept in the vocabulary (skos:broader+)."""
     return _broader_closure(vocabulary_graph(), concept)
+
+
+# -- resolve: a free-text term → the register's own concepts -------------------------------------------
+#
+# Added for trace / subject / impact. Three tiers; the first that finds something wins:
+#   1. exact: a register concept whose label equals the term; or that is, or is skos:broader+ (register +
+#      vocabulary), what a vocabulary label equal to the term means (gg:matchLabel in nl/en/fr, DPV's own
+#      labels, a CURIE; a matchLabel on several concepts means all of them, see _meanings); or an
+#      unmapped register concept (no DPV concept to judge it by) whose label contains the term as words.
+#      When the vocabulary knows the term but no register concept matches, the answer is [] (known term,
+#      nothing of the kind in this register), not a wider guess.
+#   2. words: a register concept whose label contains the term as whole words ("klant" → "Naam van de
+#      klant" only, not every name).
+#   3. widened: a register concept under what a vocabulary label containing the term as whole words
+#      means.
+# So a mapped concept is judged by what it means, not by a word in its label: "address" finds home and
+# business addresses (pd:PhysicalAddress) but not "Work email address" (pd:EmailAddressWork).
+# Comparison is case-, accent- and punctuation-insensitive, tolerates a plural "-s"/"-en", and compares
+# squashed word runs ("e-mail" = "email").
+
+RESOLVE_LINKS: dict[str, URIRef] = {
+    "personal-data": DPV.hasPersonalData,
+    "data-subject": DPV.hasDataSubject,
+}
+RESOLVE_KIND_NAMES = {"personal-data": "data category", "data-subject": "data subject"}
+_LABEL_PROPS = (SKOS.prefLabel, RDFS.label, SKOS.altLabel, GG.matchLabel)
+
+
+def _stem(squashed: str) -> str:
+    if len(squashed) > 6 and squashed.endswith("ssen"):  # Dutch plural: adressen → adres
+        squashed = squashed[:-3]
+    if squashed.endswith("sses"):
+        return squashed[:-2]
+    if len(squashed) > 3 and squashed.endswith("s") and not squashed.endswith("ss"):
+        return squashed[:-1]
+    if len(squashed) > 5 and squashed.endswith("en"):
+        return squashed[:-2]
+    return squashed
+
+
+def phrase_match(label: str, term: str, whole: bool = False) -> bool:
+    """True when ``label`` equals ``term`` (``whole=True``) or contains it as a run of whole words.
+
+    Case-, accent- and punctuation-insensitive; a plural "-s"/"-en" is ignored; word runs are compared
+    squashed, so "e-mail" matches "email" and "Work e-mail address" contains "email address".
+    """
+    target = _stem("".join(words(term)))
+    if not target:
+        return False
+    label_words = words(label)
+    if whole:
+        return _stem("".join(label_words)) == target
+    for i in range(len(label_words)):
+        run = ""
+        for word in label_words[i:]:
+            run += word
+            if len(run) > len(target) + 3:
+                break
+            if _stem(run) == target:
+                return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def _vocabulary_labels(kind: str) -> dict[URIRef, tuple[str, ...]]:
+    """Every label (any property of _LABEL_PROPS, any language) of every vocabulary concept of a kind."""
+    graph = vocabulary_graph()
+    labels: dict[URIRef, list[str]] = defaultdict(list)
+    for concept in _kind_members().get(kind, frozenset()):
+        for prop in _LABEL_PROPS:
+            for label in graph.objects(concept, prop):
+                if isinstance(label, Literal):
+                    labels[concept].append(str(label))
+    return {concept: tuple(sorted(set(v))) for concept, v in labels.items()}
+
+
+def _label_key(text: str) -> str:
+    return _stem("".join(words(text)))
+
+
+@lru_cache(maxsize=None)
+def _meanings(kind: str) -> tuple[tuple[str, frozenset[URIRef]], ...]:
+    """(label, concepts the label means together) for every vocabulary label of a kind.
+
+    A gg:matchLabel put on several concepts means all of them at once ("Home address" is pd:HomeLocation
+    *and* pd:PhysicalAddress), so a register concept matches it only when it is under every one of them
+    (a business address, under pd:PhysicalAddress only, is not a home address). DPV's own labels each
+    mean their one concept.
+    """
+    graph = vocabulary_graph()
+    members = _kind_members().get(kind, frozenset())
+    together: dict[str, set[URIRef]] = defaultdict(set)
+    texts: dict[str, str] = {}
+    for concept, label in graph.subject_objects(GG.matchLabel):
+        if concept in members and isinstance(label, Literal):
+            key = _label_key(str(label))
+            together[key].add(concept)
+            texts.setdefault(key, str(label))
+    meanings = {(texts[k], frozenset(v)) for k, v in together.items() if k}
+    for concept, labels in _vocabulary_labels(kind).items():
+        for label in labels:
+            if _label_key(label) and _label_key(label) not in together:
+                meanings.add((label, frozenset({concept})))
+    return tuple(sorted(meanings, key=lambda m: (m[0], sorted(m[1]))))
+
+
+def _register_ancestors(graph: Graph, node: URIRef) -> set[URIRef]:
+    """skos:broader+ through the register graph and the vocabulary together."""
+    vocab = vocabulary_graph()
+    seen: set[URIRef] = set()
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        for g in (graph, vocab):
+            for parent in g.objects(current, SKOS.broader):
+                if isinstance(parent, URIRef) and parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+    return seen
+
+
+def register_concepts(graph: Graph, kind: str = "personal-data") -> dict[URIRef, tuple[str, ...]]:
+    """The register's own concepts of a kind (what its activities link to) with all their labels."""
+    if kind not in RESOLVE_LINKS:
+        raise ValueError(f"cannot resolve terms of kind {kind!r}; expected one of {sorted(RESOLVE_LINKS)}")
+    vocab_labels = _vocabulary_labels(kind)
+    concepts: dict[URIRef, tuple[str, ...]] = {}
+    for node in set(graph.objects(None, RESOLVE_LINKS[kind])):
+        if not isinstance(node, URIRef) or node in concepts:
+            continue
+        labels = {str(label) for prop in _LABEL_PROPS for label in graph.objects(node, prop)}
+        labels.update(vocab_labels.get(node, ()))
+        concepts[node] = tuple(sorted(labels))
+    return concepts
+
+
+def suggest(term: str, labels: Iterable[str], n: int = 5) -> list[str]:
+    """The labels nearest to ``term`` (difflib on accent-free lower-case text), best first."""
+    import difflib
+
+    by_key: dict[str, str] = {}
+    for label in labels:
+        by_key.setdefault(" ".join(words(label)), label)
+    key = " ".join(words(term))
+    if not key:
+        return []
+    return [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.5)]
+
+
+def resolve(term: str, graph: Graph, kind: str = "personal-data") -> list[URIRef]:
+    """The register's own concepts (of ``kind``) that a free-text term stands for, sorted.
+
+    Any language the vocabulary knows, any level of the hierarchy: "health" finds a category
+    ``skos:broader pd:Health``, "customers" a subject ``skos:broader dpv:Client``. Raises
+    :class:`~gdprgraph.errors.UnknownTermError` with the nearest labels when nothing matches. The term is
+    only ever compared with labels in Python: it never reaches a query. Returns ``[]`` when the
+    vocabulary knows the term but the register has nothing of the kind ("health" in a register without
+    health data).
+    """
+    from gdprgraph.errors import UnknownTermError
+
+    concepts = register_concepts(graph, kind)
+    kind_name = RESOLVE_KIND_NAMES[kind]
+    if not words(term):
+        raise UnknownTermError(term, [], kind_name)
+    ancestors = {node: _register_ancestors(graph, node) | {node} for node in concepts}
+
+    def under(groups: Iterable[frozenset[URIRef]]) -> set[URIRef]:
+        return {node for node in concepts for group in groups if group <= ancestors[node]}
+
+    meanings = _meanings(kind)
+    named = [group for label, group in meanings if phrase_match(label, term, whole=True)]
+    curie = _expand_curie(term)
+    if curie is not None:
+        named += [frozenset({c}) for c in map_label(term, kind)]
+    mapped = {node for node in concepts if len(ancestors[node]) > 1}
+    hits = under(named) | {
+        node
+        for node, labels in concepts.items()
+        if any(phrase_match(label, term, whole=True) for label in labels)
+        or (node not in mapped and any(phrase_match(label, term) for label in labels))
+    }
+    if not hits and named:
+        return []  # the vocabulary knows the term; the register processes nothing of the kind
+    if not hits:
+        hits = {node for node, labels in concepts.items() if any(phrase_match(label, term) for label in labels)}
+    if not hits:
+        hits = under(group for label, group in meanings if phrase_match(label, term))
+    if not hits:
+        register_labels = [label for labels in concepts.values() for label in labels]
+        suggestions = suggest(term, register_labels)
+        if len(suggestions) < 5:
+            more = [s for s in suggest(term, all_labels(kind)) if s not in suggestions]
+            suggestions += more[: 5 - len(suggestions)]
+        raise UnknownTermError(term, suggestions, kind_name)
+    return sorted(hits)

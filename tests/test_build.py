@@ -140,3 +140,17 @@ def test_slug_is_stable_and_safe():
     assert slug("Cliënten") == "clienten"
     long = "x" * 100
     assert slug(long) != slug(long + "y") and len(slug(long)) < 75
+
+
+def test_known_provider_headquarters_is_an_inferred_country():
+    register = Register(controller=Controller(name="X"), systems=(
+        System("CRM", provider="Hubspot.com"), System("Mail", provider="Microsoft.com", country="Ireland"),
+        System("Laptops", provider="Diverse")))
+    g = build_graph(register)
+    vendors = {str(g.value(v, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))): v
+               for v in g.subjects(RDF.type, TECH.Provider)}
+    assert g.value(vendors["Hubspot.com"], DPV.hasCountry) == LOC.US
+    inferred = {(g.value(s, RDF.subject), g.value(s, RDF.object)) for s in g.subjects(RDF.type, GG.InferredLink)}
+    assert (vendors["Hubspot.com"], LOC.US) in inferred
+    assert set(g.objects(vendors["Microsoft.com"], DPV.hasCountry)) == {LOC.IE}  # stated country wins
+    assert g.value(vendors["Diverse"], DPV.hasCountry) is None
