@@ -358,8 +358,12 @@ def build_graph(register: Register, base: str | None = None) -> Graph:
     return _Builder(register, register_base(register, base)).build()
 
 
-def load_graph(path: str | Path, base: str | None = None) -> Graph:
-    """Any supported file as a graph: RDF is parsed as is; registers are imported on the fly."""
+def load_graph(path: str | Path, base: str | None = None, engine: str | None = None) -> Graph:
+    """Any supported file as a graph on ``engine`` (default Oxigraph): RDF is parsed as is; registers are
+    imported on the fly."""
+    from gdprgraph.stores import check_engine, to_engine
+
+    engine = check_engine(engine)
     path = Path(path)
     if not path.exists():
         raise InputError("no such file", path)
@@ -367,24 +371,48 @@ def load_graph(path: str | Path, base: str | None = None) -> Graph:
         raise InputError("is a folder, expected a register file", path)
     rdf_format = RDF_SUFFIXES.get(path.suffix.lower())
     if rdf_format is not None:
-        return parse_rdf(path, rdf_format)
+        return parse_rdf(path, rdf_format, engine)
     from gdprgraph.readers import read_register
 
-    return build_graph(read_register(path), base)
+    return to_engine(build_graph(read_register(path), base), engine)
 
 
-def parse_rdf(path: Path, rdf_format: str) -> Graph:
+def _remote_contexts(node) -> bool:
+    """True when a JSON-LD document refers to a context by URL (which would be fetched from the network)."""
+    if isinstance(node, dict):
+        context = node.get("@context")
+        items = context if isinstance(context, list) else [context]
+        if any(isinstance(item, str) for item in items):
+            return True
+        return any(_remote_contexts(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_remote_contexts(item) for item in node)
+    return False
+
+
+def parse_rdf(path: Path, rdf_format: str, engine: str | None = None) -> Graph:
     """Parse an RDF file offline (no remote JSON-LD contexts, no owl:imports), with a readable error."""
-    graph = Graph()
+    from gdprgraph.stores import new_graph, parse_into
+
+    graph = new_graph(engine)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
     if not data.strip():
         raise InputError(f"is empty, expected {rdf_format} RDF", path)
+    if rdf_format == "json-ld":
+        import json
+
+        try:
+            document = json.loads(data)
+        except ValueError as exc:
+            raise InputError(f"is not valid JSON-LD: {exc}", path, getattr(exc, "lineno", None)) from None
+        if _remote_contexts(document):
+            raise InputError("refers to a remote JSON-LD @context; gdprgraph works offline: inline the context", path)
     try:
-        graph.parse(data=data, format=rdf_format)
-    except Exception as exc:  # rdflib raises many types; all mean "not valid RDF of this format"
+        parse_into(graph, data, rdf_format)
+    except Exception as exc:  # parsers raise many types; all mean "not valid RDF of this format"
         message = " ".join(str(exc).split())[:300] or type(exc).__name__
         line = None
         found = re.search(r"line (\d+)", message)
