@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS
 from gdprgraph.errors import InputError
 from gdprgraph.model import Activity, Controller, Recipient, Register, System
 from gdprgraph.namespaces import DPV, EU_GDPR, GG, LOC, TECH, bind_prefixes
-from gdprgraph.vocabulary import map_label, vocabulary_graph
+from gdprgraph.vocabulary import map_label, normalize, vocabulary_graph
 
 DEFAULT_BASE = "https://w3id.org/gdprgraph/register/"
 
@@ -93,6 +93,7 @@ class _Builder:
         self.base = base
         self.lang = register.language or "en"
         self.graph = Graph()
+        self.spellings: dict[tuple[str, str], str] = {}
         bind_prefixes(self.graph)
         self.graph.bind("reg", base)
 
@@ -119,6 +120,9 @@ class _Builder:
 
     def concept(self, kind: str, label: str, vocab_kind: str, rdf_type: URIRef) -> URIRef:
         """The register's own concept for a label, skos:broader the DPV concepts it maps to."""
+        # Spelling variants of one label ("BTW nummer" / "btw-nummer") are one concept with the first
+        # spelling met: SKOS allows one prefLabel per language, and the variants carry no information.
+        label = self.spellings.setdefault((kind, normalize(label)), label)
         node = self.iri(kind, label)
         self.add(node, RDF.type, rdf_type)
         self.add(node, SKOS.prefLabel, self.text(label))

@@ -154,3 +154,13 @@ def test_known_provider_headquarters_is_an_inferred_country():
     assert (vendors["Hubspot.com"], LOC.US) in inferred
     assert set(g.objects(vendors["Microsoft.com"], DPV.hasCountry)) == {LOC.IE}  # stated country wins
     assert g.value(vendors["Diverse"], DPV.hasCountry) is None
+
+
+def test_spelling_variants_of_a_label_are_one_concept_with_one_label():
+    register = Register(controller=Controller(name="X"), language="nl", activities=(
+        Activity(title="A", categories=("BTW nummer", "Werk emailadres")),
+        Activity(title="B", categories=("btw-nummer", "werk e-mailadres"))))
+    g = build_graph(register)
+    labels = sorted(str(o) for o in g.objects(None, SKOS.prefLabel))
+    assert labels == ["BTW nummer", "Werk emailadres"]
+    assert set(g.objects(activity(g, "A"), DPV.hasPersonalData)) == set(g.objects(activity(g, "B"), DPV.hasPersonalData))
