@@ -351,5 +351,76 @@ def diff_cmd(old: str, new: str, fmt: str) -> None:
     sys.exit(0 if result.equal else 1)
 
 
+@main.command("viz")
+@click.argument("register", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write ('-' for standard output).")
+@click.option("--layout", type=click.Choice(["flow", "force"]), default="flow", show_default=True,
+              help="flow: columns left to right (subjects, categories, activities, systems and recipients, "
+                   "providers, countries); force: a force-directed layout.")
+@click.option("--focus", "focus", metavar="TERM", help="Open on the trace of this data category (as `trace` finds it).")
+@click.option("--subject", metavar="S", help="Only the activities about this data subject (with or without --focus).")
+@click.option("--no-findings", is_flag=True, help="Skip validation (no findings on the nodes).")
+@click.option("--lang", help="Language of the labels (default: the register's).")
+@handle_errors
+def viz_cmd(register: str, output: str, layout: str, focus: str | None, subject: str | None, no_findings: bool,
+            lang: str | None) -> None:
+    """Write the register's data flow as one interactive HTML page that works offline: legend, search,
+    "show the flows of" a category, subject, recipient or system, kind toggles, and the validation
+    findings on their nodes. Nothing is loaded from the network.
+
+    \b
+    Examples:
+      gdprgraph viz data/connexi/connexi-gdprwise-register.txt -o graph.html
+      gdprgraph viz register.ttl -o home-address.html --focus "home address" --subject Clients
+      gdprgraph viz register.ttl -o graph.html --layout force --no-findings
+    """
+    from gdprgraph.render import build_page
+
+    page = build_page(load(register), layout=layout, focus=focus, subject=subject, findings=not no_findings,
+                      lang=lang)
+    if output == "-":
+        click.echo(page.html, nl=False)
+        return
+    from gdprgraph.files import write_atomic
+
+    write_atomic(output, page.html)
+    focused = f", {len(page.focus)} highlighted" if focus or subject else ""
+    findings = "" if no_findings else f", {page.findings} findings"
+    click.echo(f"wrote {output} ({page.nodes} nodes, {page.edges} links{findings}{focused})", err=True)
+
+
+@main.command("report")
+@click.argument("register", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=False),
+              help="Output file: .md (Markdown), .html (one self-contained page) or .xlsx (spreadsheet).")
+@click.option("--lang", type=click.Choice(["en", "nl"]),
+              help="Language of headings and field names (default: the register's language, else en).")
+@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Date printed as the generation date (default: today); fix it for reproducible output.")
+@handle_errors
+def report_cmd(register: str, output: str, lang: str | None, date: Any) -> None:
+    """The register as a document for the supervisory authority: the controller, every activity with each
+    Art. 30(1) item and its letter, recipients and transfers, systems, and a summary of the validation
+    findings. Inferred links are marked; register text is escaped. The format follows the -o suffix.
+
+    \b
+    Examples:
+      gdprgraph report data/connexi/register.ttl -o register.html --lang en
+      gdprgraph report register.txt -o register.md --date 2025-01-31
+      gdprgraph report register.yaml -o register.xlsx
+    """
+    import datetime
+
+    from gdprgraph.files import write_atomic
+    from gdprgraph.report import format_for_path, render_report
+
+    fmt = format_for_path(output)
+    day = date.date() if date is not None else datetime.date.today()
+    data = render_report(load(register), fmt, day, lang=lang)
+    write_atomic(output, data)
+    click.echo(f"wrote {output} ({fmt}, {day.isoformat()})", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

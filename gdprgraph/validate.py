@@ -1,0 +1,391 @@
+"""SHACL validation of a register: ``validate_graph(graph) → Report(conforms, findings, graph)``.
+
+The rules are data (``shapes/*.ttl``): each rule is one named shape with ``sh:name`` (the public rule id),
+``sh:severity``, an ``sh:message`` citing the article, ``ggsh:article`` and ``ggsh:hint``. Constraints are
+SHACL Core; rules that apply to some activities only pick them with a SPARQL-based target (one query per
+rule). Validation runs on the union of the register and the vocabulary (pyshacl's ``ont_graph`` does not
+carry DPV's punned types), with no inference and no network. Findings point at the activity (or the
+controller); this module makes each message specific (the category, recipient, provider or country
+involved) and says when a finding rests on a link the importer inferred.
+
+This is the only module that imports pyshacl.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Callable, Iterable
+
+from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+
+from gdprgraph.errors import GdprGraphError
+from gdprgraph.namespaces import DPV, GG, LOC, PD, PREFIXES, TECH, bind_prefixes
+
+log = logging.getLogger(__name__)
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+GGSH = Namespace("https://w3id.org/gdprgraph/shapes#")
+GGO = PREFIXES["gg"]  # open namespace: terms of ontology/gdprgraph.ttl not (yet) listed in namespaces.GG
+
+SEVERITIES = ("violation", "warning", "info")
+_SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+_RANK = {name: n for n, name in enumerate(SEVERITIES)}
+
+_SPECIAL = DPV.SpecialCategoryPersonalData
+_CRIMINAL = frozenset({PD.Criminal})  # pd:CriminalConviction, -Offence, -Charge, -Pardon are skos:broader it
+_NATIONAL_ID = GGO.NationalIdentificationNumber
+_INSIDE = frozenset({LOC.EEA, LOC.EU})
+_RECIPIENT_PROPS = (DPV.hasRecipient, DPV.hasDataProcessor)
+_LABEL_PROPS = (RDFS.label, SKOS.prefLabel, DPV.hasName)
+_KIND_NAMES = {
+    DPV.PersonalData: "data category",
+    DPV.DataSubject: "data subject",
+    DPV.HumanSubject: "data subject",
+    DPV.LegalBasis: "legal basis",
+    DPV.Country: "country",
+    TECH.ProvisionMethod: "system type",
+}
+_SECTION_NAMES = {GG.ClientSystemSection: "client", GG.EmployeeSystemSection: "employee"}
+_SYSTEM_SECTION = {GG.ClientSection: GG.ClientSystemSection, GG.EmployeeSection: GG.EmployeeSystemSection}
+
+
+# -- the catalogue ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the catalogue, read from its shape."""
+
+    id: str
+    article: str | None
+    severity: str
+    description: str
+    message: str
+    hint: str
+    shape: str
+    order: int
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k != "order"}
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """All shapes files, parsed once per process."""
+    from gdprgraph.resources import shape_files
+
+    graph = Graph()
+    files = shape_files()
+    if not files:
+        raise GdprGraphError("no SHACL shapes found (shapes/*.ttl is missing from this installation)")
+    for path in files:
+        graph.parse(path, format="turtle")
+    bind_prefixes(graph)
+    graph.bind("sh", SH)
+    graph.bind("ggsh", GGSH)
+    return graph
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    """The rule catalogue in its documented order."""
+    graph = shapes_graph()
+    found = []
+    for shape, name in graph.subject_objects(SH.name):
+        if not isinstance(shape, URIRef) or (shape, SH.severity, None) not in graph:
+            continue  # sh:name on a nested property shape is a display name, not a rule
+        article = graph.value(shape, GGSH.article)
+        order = graph.value(shape, SH.order)
+        found.append(
+            Rule(
+                id=str(name),
+                article=str(article) if article is not None else None,
+                severity=_SEVERITY[graph.value(shape, SH.severity)],
+                description=str(graph.value(shape, SH.description) or ""),
+                message=str(graph.value(shape, SH.message) or ""),
+                hint=str(graph.value(shape, GGSH.hint) or ""),
+                shape=str(shape),
+                order=int(order.toPython()) if order is not None else 999,
+            )
+        )
+    return tuple(sorted(found, key=lambda r: (r.order, r.id)))
+
+
+def _rule_for(shape, by_shape: dict[URIRef, Rule]) -> Rule | None:
+    """The rule a result's source shape belongs to (the shape itself, or a rule that contains it)."""
+    graph = shapes_graph()
+    seen = set()
+    todo = [shape]
+    while todo:
+        node = todo.pop()
+        if node in by_shape:
+            return by_shape[node]
+        if node in seen:
+            continue
+        seen.add(node)
+        todo.extend(graph.subjects(None, node))
+    return None
+
+
+# -- the report ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    rule: str
+    article: str | None
+    focus: str
+    label: str
+    message: str
+    hint: str
+    inferred: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    conforms: bool
+    findings: list[Finding]
+    graph: Graph
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {name: 0 for name in SEVERITIES}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def fails(self, fail_on: str = "violation") -> bool:
+        """True when a finding is at or above ``fail_on`` ("violation" or "warning")."""
+        if fail_on not in ("violation", "warning", "info"):
+            raise ValueError(f"fail_on must be violation, warning or info, not {fail_on!r}")
+        return any(_RANK[f.severity] <= _RANK[fail_on] for f in self.findings)
+
+    def as_dict(self) -> dict:
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def validate_graph(graph: Graph, vocabulary: Graph | None = None) -> Report:
+    """Check a register graph against the rule catalogue (register + vocabulary, no inference, offline)."""
+    import pyshacl
+
+    if vocabulary is None:
+        from gdprgraph.vocabulary import vocabulary_graph
+
+        vocabulary = vocabulary_graph()
+    data = Graph()
+    data += graph
+    data += vocabulary
+    # advanced: the SPARQL-based targets (sh:SPARQLTarget) of the conditional rules; inplace: ``data`` is
+    # already our own copy, so pyshacl need not clone it again (it adds nothing: there are no sh:rule).
+    _conforms, results, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        advanced=True,
+        inplace=True,
+        allow_warnings=True,
+        abort_on_first=False,
+        meta_shacl=False,
+        do_owl_imports=False,
+        js=False,
+    )
+    bind_prefixes(results)
+    results.bind("sh", SH)
+    findings = _findings(data, results)
+    conforms = not any(f.severity == "violation" for f in findings)
+    return Report(conforms=conforms, findings=findings, graph=results)
+
+
+def _findings(data: Graph, results: Graph) -> list[Finding]:
+    by_shape = {URIRef(rule.shape): rule for rule in rules()}
+    ctx = _Context(data)
+    keyed = []
+    for result in results.objects(None, SH.result):  # top-level results (not their sh:detail)
+        focus = results.value(result, SH.focusNode)
+        shape = results.value(result, SH.sourceShape)
+        value = results.value(result, SH.value)
+        rule = _rule_for(shape, by_shape)
+        if rule is None:  # a shape someone added without sh:name: still report it
+            log.warning("validation result from a shape without a rule id: %s", shape)
+            rule = Rule(str(shape), None, "violation", "", "", "", str(shape), 999)
+        severity = _SEVERITY.get(results.value(result, SH.resultSeverity), rule.severity)
+        composer = _COMPOSERS.get(rule.id)
+        evidence = composer(ctx, focus, value) if composer else []
+        message = rule.message or str(results.value(result, SH.resultMessage) or rule.id)
+        if evidence:
+            message += ": " + "; ".join(e.text for e in evidence)
+        inferred = bool(evidence) and all(e.inferred for e in evidence)
+        results.set((result, SH.resultMessage, Literal(message, lang="en")))
+        finding = Finding(
+            severity=severity,
+            rule=rule.id,
+            article=rule.article,
+            focus=str(focus),
+            label=ctx.label(focus),
+            message=message,
+            hint=rule.hint,
+            inferred=inferred,
+        )
+        is_activity = (focus, RDF.type, DPV.Process) in data
+        keyed.append(((int(is_activity), finding.label.casefold(), finding.focus, _RANK[severity], rule.id, message), finding))
+    return [finding for _, finding in sorted(keyed, key=lambda item: item[0])]
+
+
+# -- specific messages -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    text: str
+    inferred: bool = False
+
+
+class _Context:
+    """Look-ups on the validated graph for composing messages (memoised broader closures)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._closures: dict = {}
+        self.inferred_links = set()
+        for stmt in graph.subjects(RDF.type, GG.InferredLink):
+            self.inferred_links.add(
+                (graph.value(stmt, RDF.subject), graph.value(stmt, RDF.predicate), graph.value(stmt, RDF.object))
+            )
+        languages = [str(lang) for lang in graph.objects(None, DCTERMS.language)]
+        self.lang = languages[0] if len(languages) == 1 else None
+
+    def closure(self, node) -> frozenset:
+        """The node and everything it is skos:broader* of."""
+        if node not in self._closures:
+            self._closures[node] = frozenset(self.graph.transitive_objects(node, SKOS.broader))
+        return self._closures[node]
+
+    def label(self, node) -> str:
+        if isinstance(node, Literal):
+            return str(node)
+        candidates = [o for p in _LABEL_PROPS for o in self.graph.objects(node, p) if isinstance(o, Literal)]
+        for want in (self.lang, "en", None):  # None: any language
+            for literal in candidates:
+                if want is None or (literal.language or "") == want:
+                    return str(literal)
+        if isinstance(node, BNode):
+            return "(unnamed)"
+        return str(node).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def outside_eea(self, country) -> bool:
+        return not (self.closure(country) & _INSIDE) and (country, GG.unmapped, Literal(True)) not in self.graph
+
+    def inferred_note(self, act, prop, node) -> str | None:
+        """' (inferred link: …)' when the importer inferred the link act → node, else None."""
+        if (act, prop, node) not in self.inferred_links:
+            return None
+        if prop == DPV.isImplementedUsingTechnology:
+            listed = set(self.graph.objects(node, GG.section))
+            own = {_SYSTEM_SECTION.get(s) for s in self.graph.objects(act, GG.section)} & listed
+            sections = sorted(_SECTION_NAMES.get(s, self.label(s)) for s in (own or listed))
+            if sections:
+                plural = "s" if len(sections) > 1 else ""
+                return f"(inferred link: system listed for the {' and '.join(sections)} section{plural})"
+            return "(inferred link: system listed for the register, not for this activity)"
+        if prop == DPV.hasDataSubject:
+            return "(inferred link: data subject guessed from the data categories)"
+        return "(inferred link)"
+
+    def categories_under(self, act, roots: Iterable) -> list[_Evidence]:
+        """Categories of ``act`` that are (skos:broader*) under one of ``roots``, named with their DPV type."""
+        roots = frozenset(roots)
+        found = []
+        for cat in self.graph.objects(act, DPV.hasPersonalData):
+            closure = self.closure(cat)
+            if not closure & roots:
+                continue
+            # name the DPV concept(s) the register's category maps to, when that is not the root itself
+            kinds = sorted(
+                {self.label(k) for k in self.graph.objects(cat, SKOS.broader) if k not in roots and self.closure(k) & roots}
+            )
+            text = f'"{self.label(cat)}"' + (f" ({', '.join(kinds)})" if kinds else "")
+            found.append(_Evidence(text, False))
+        return sorted(found, key=lambda e: e.text.casefold())
+
+    def outside_parties(self, act, third_countries: bool) -> list[_Evidence]:
+        """Recipients, system providers (and, if asked, named third countries) outside the EEA, grouped by
+        country and provenance: 'recipient "X", provider "Y" of system "Z" in United States (inferred link: …)'."""
+        g = self.graph
+        items: set[tuple[str, str, str | None]] = set()  # (party, country, inferred note)
+        for prop in _RECIPIENT_PROPS:
+            for recipient in g.objects(act, prop):
+                for country in g.objects(recipient, DPV.hasCountry):
+                    if self.outside_eea(country):
+                        note = self.inferred_note(act, prop, recipient)
+                        items.add((f'recipient "{self.label(recipient)}"', self.label(country), note))
+        for system in g.objects(act, DPV.isImplementedUsingTechnology):
+            for provider in g.objects(system, TECH.hasProvider):
+                for country in g.objects(provider, DPV.hasCountry):
+                    if self.outside_eea(country):
+                        note = self.inferred_note(act, DPV.isImplementedUsingTechnology, system)
+                        party = f'provider "{self.label(provider)}" of system "{self.label(system)}"'
+                        items.add((party, self.label(country), note))
+        groups: dict[tuple[str, str | None], list[str]] = {}
+        for party, country, note in items:
+            groups.setdefault((country, note), []).append(party)
+        found = []
+        for (country, note), parties in groups.items():
+            text = ", ".join(sorted(parties, key=str.casefold)) + f" in {country}"
+            found.append(_Evidence(text + (f" {note}" if note else ""), note is not None))
+        if third_countries:
+            for country in set(g.objects(act, DPV.hasThirdCountry)):
+                if self.outside_eea(country):
+                    found.append(_Evidence(f"third country {self.label(country)}"))
+        return sorted(found, key=lambda e: (e.inferred, e.text.casefold()))
+
+
+def _controller_identity(ctx: _Context, focus, _value) -> list[_Evidence]:
+    g = ctx.graph
+    missing = []
+    if not any((focus, p, None) in g for p in (DPV.hasName, RDFS.label)):
+        missing.append("no name")
+    if not any((focus, p, None) in g for p in (DPV.hasContact, DPV.hasAddress, GG.privacyContact, DPV.hasDataProtectionOfficer)):
+        missing.append("no contact details")
+    return [_Evidence(" and ".join(missing))] if missing else []
+
+
+def _retention_texts(ctx: _Context, focus, _value) -> list[_Evidence]:
+    texts = sorted({f'"{ctx.label(r)}"' for r in ctx.graph.objects(focus, DPV.hasStorageCondition)})
+    return [_Evidence(t) for t in texts]
+
+
+def _unmapped(ctx: _Context, focus, value) -> list[_Evidence]:
+    if value is None:
+        return []
+    kinds = sorted({_KIND_NAMES[t] for t in ctx.graph.objects(value, RDF.type) if t in _KIND_NAMES})
+    text = f'{kinds[0] if kinds else "label"} "{ctx.label(value)}"'
+    notes = {ctx.inferred_note(focus, p, value) for p in (DPV.hasDataSubject, DPV.hasPersonalData)} - {None}
+    note = next(iter(notes), None)
+    return [_Evidence(text + (f" {note}" if note else ""), note is not None)]
+
+
+def _quoted_value(_ctx: _Context, _focus, value) -> list[_Evidence]:
+    return [_Evidence(f'"{value}"')] if value is not None else []
+
+
+_COMPOSERS: dict[str, Callable[[_Context, object, object], list[_Evidence]]] = {
+    "controller-identity": _controller_identity,
+    "purpose-looks-like-retention": _quoted_value,
+    "special-category-condition": lambda ctx, act, _v: ctx.categories_under(act, {_SPECIAL}),
+    "criminal-data-basis": lambda ctx, act, _v: ctx.categories_under(act, _CRIMINAL),
+    "national-identification-number": lambda ctx, act, _v: ctx.categories_under(act, {_NATIONAL_ID}),
+    "transfer-safeguard": lambda ctx, act, _v: ctx.outside_parties(act, third_countries=True),
+    "location-contradiction": lambda ctx, act, _v: ctx.outside_parties(act, third_countries=False),
+    "retention-unquantified": _retention_texts,
+    "unmapped-term": _unmapped,
+}
