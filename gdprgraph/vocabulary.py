@@ -149,7 +149,27 @@ def map_label(text: str, kind: str) -> tuple[URIRef, ...]:
         code = text.strip()
         if re.fullmatch(r"[A-Za-z]{2}", code) and LOC[code.upper()] in members:
             return (LOC[code.upper()],)
-    return _label_index()[kind].get(normalize(text), ())
+    index = _label_index()[kind]
+    key = normalize(text)
+    for candidate in _number_variants(key):
+        if candidate in index:
+            return index[candidate]
+    return ()
+
+
+def _number_variants(key: str) -> list[str]:
+    """The key itself first, then singular/plural forms (EN/FR -s/-es, NL -en/-s): "Voice recordings" finds
+    the label "Voice recording", "Bankrekeningen" finds "Bankrekening"."""
+    variants = [key]
+    if len(key) > 4:
+        if key.endswith("s"):
+            variants.append(key[:-1])
+        if key.endswith("es"):
+            variants.append(key[:-2])
+        if key.endswith("en"):
+            variants.append(key[:-2])
+        variants += [key + "s", key + "en"]
+    return variants
 
 
 def is_known_label(text: str, kind: str) -> bool:

@@ -164,3 +164,10 @@ def test_spelling_variants_of_a_label_are_one_concept_with_one_label():
     labels = sorted(str(o) for o in g.objects(None, SKOS.prefLabel))
     assert labels == ["BTW nummer", "Werk emailadres"]
     assert set(g.objects(activity(g, "A"), DPV.hasPersonalData)) == set(g.objects(activity(g, "B"), DPV.hasPersonalData))
+
+
+def test_plural_labels_map_like_singular_ones():
+    from gdprgraph.vocabulary import map_label
+
+    assert map_label("Bankrekeningen", "personal-data") == map_label("Bankrekening", "personal-data") != ()
+    assert map_label("Home addresses", "personal-data") == map_label("Home address", "personal-data") != ()
