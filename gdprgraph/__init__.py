@@ -18,6 +18,12 @@ _LAZY = {
     "load_graph": "gdprgraph.build",
     "serialize": "gdprgraph.serialize",
     "info": "gdprgraph.info",
+    "validate_graph": "gdprgraph.validate",
+    "trace": "gdprgraph.dataflow",
+    "subject_inventory": "gdprgraph.dataflow",
+    "impact": "gdprgraph.dataflow",
+    "render_html": "gdprgraph.render",
+    "viz": "gdprgraph.render",
     "GdprGraphError": "gdprgraph.errors",
     "InputError": "gdprgraph.errors",
 }
@@ -31,12 +37,19 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'gdprgraph' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), name)
+    # Cache the function: importing gdprgraph.info / gdprgraph.serialize binds the *module* to the same
+    # name on this package, which would otherwise shadow the function from the second access on.
+    globals()[name] = value
+    return value
 
 
 if TYPE_CHECKING:  # pragma: no cover
     from gdprgraph.build import build_graph, load_graph
+    from gdprgraph.dataflow import impact, subject_inventory, trace
     from gdprgraph.errors import GdprGraphError, InputError
     from gdprgraph.info import info
+    from gdprgraph.render import render_html, viz
     from gdprgraph.readers import read_register
     from gdprgraph.serialize import serialize
+    from gdprgraph.validate import validate_graph

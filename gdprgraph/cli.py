@@ -100,10 +100,46 @@ def emit_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, 
         click.secho(text, bold=(n == 0))
 
 
-def load(register: str, base: str | None = None):
-    from gdprgraph.build import load_graph
+_REGISTER_PARAMS = ("engine", "store", "graph", "endpoint")
 
-    return load_graph(register, base=base)
+
+def register_options(func: Callable) -> Callable:
+    """Where the register comes from: ``--engine``, ``--store``, ``--graph``, ``--endpoint`` (DESIGN.md §4).
+
+    The command itself does not see these options: :func:`load` reads them from the click context, so the
+    REGISTER argument can be omitted when --store or --endpoint is given.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for name in _REGISTER_PARAMS:
+            kwargs.pop(name, None)
+        return func(*args, **kwargs)
+
+    options = [
+        click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+                     help="In-process engine: Oxigraph (fast) or rdflib's memory store (the reference)."),
+        click.option("--store", metavar="DIR", type=click.Path(file_okay=True, dir_okay=True),
+                     help="Read from a persistent store made with `gdprgraph import SOURCE --store DIR` "
+                          "(REGISTER is then omitted)."),
+        click.option("--graph", metavar="IRI",
+                     help="The register (named graph) in the --store or at the --endpoint; default: the only "
+                          "one, or all of them together."),
+        click.option("--endpoint", metavar="URL",
+                     help="A SPARQL 1.1 query endpoint, e.g. http://localhost:7878/query (REGISTER is then omitted)."),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def load(register: str | None, base: str | None = None):
+    """The register of this command: a file, or (with --store / --endpoint) a register held elsewhere."""
+    from gdprgraph.stores import open_register
+
+    params = click.get_current_context().params
+    return open_register(register, store=params.get("store"), endpoint=params.get("endpoint"),
+                         graph=params.get("graph"), engine=params.get("engine"), base=base)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -132,15 +168,33 @@ def main() -> None:
 )
 @click.option("--base", help="Base IRI for the register's own nodes (default: derived from the controller name).")
 @click.option("--with-vocabulary", is_flag=True, help="Include our ontology and the DPV subset in the output.")
+@click.option("--store", metavar="DIR", type=click.Path(file_okay=True, dir_okay=True),
+              help="Add the register to this persistent store instead (created when missing); later commands "
+                   "read it with --store DIR and no REGISTER.")
+@click.option("--graph", metavar="IRI",
+              help="With --store: the register's named graph (default: the register's base IRI); importing "
+                   "again replaces it.")
 @handle_errors
-def import_cmd(source: str, output: str | None, to: str | None, base: str | None, with_vocabulary: bool) -> None:
+def import_cmd(source: str, output: str | None, to: str | None, base: str | None, with_vocabulary: bool,
+               store: str | None, graph: str | None) -> None:
     """Import a register (GDPRWise .txt/.pdf, YAML, CSV/XLSX) into RDF.
 
     \b
     Examples:
       gdprgraph import data/connexi/connexi-gdprwise-register.txt -o register.ttl
       gdprgraph import register.pdf --to jsonld > register.jsonld
+      gdprgraph import big-register.nt --store registers/ && gdprgraph info --store registers/
     """
+    if store is not None:
+        from gdprgraph.stores import import_into_store
+
+        if output or to or with_vocabulary:
+            raise Abort("--store adds the register to a store; it does not combine with -o, --to or --with-vocabulary")
+        iri, count = import_into_store(source, store, graph, base=base)
+        click.echo(f"added <{iri}> to {store} ({count} triples)", err=True)
+        return
+    if graph is not None:
+        raise Abort("--graph names the register's graph in a --store")
     _write_rdf(load(source, base), output, to, with_vocabulary)
 
 
@@ -158,7 +212,7 @@ def _write_rdf(graph: Any, output: str | None, to: str | None, with_vocabulary: 
 
 
 @main.command("export")
-@click.argument("register", type=click.Path(dir_okay=False))
+@click.argument("register", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Output file ('-' for stdout).")
 @click.option(
     "--to",
@@ -171,8 +225,9 @@ def _write_rdf(graph: Any, output: str | None, to: str | None, with_vocabulary: 
     is_flag=True,
     help="Add our ontology and the DPV subset so the file stands alone in any SPARQL tool.",
 )
+@register_options
 @handle_errors
-def export_cmd(register: str, output: str, to: str | None, with_vocabulary: bool) -> None:
+def export_cmd(register: str | None, output: str, to: str | None, with_vocabulary: bool) -> None:
     """Export a register as linked data (Turtle, JSON-LD, N-Triples, RDF/XML) or in an authoring
     format (YAML, CSV, XLSX: one row per activity) that imports back into the same graph.
 
@@ -191,10 +246,11 @@ def export_cmd(register: str, output: str, to: str | None, with_vocabulary: bool
 
 
 @main.command("info")
-@click.argument("register", type=click.Path(dir_okay=False))
+@click.argument("register", required=False, type=click.Path(dir_okay=False))
 @format_option()
+@register_options
 @handle_errors
-def info_cmd(register: str, fmt: str) -> None:
+def info_cmd(register: str | None, fmt: str) -> None:
     """Counts of activities, subjects, categories, systems and recipients, and every label that did
     not map to DPV.
 
@@ -237,6 +293,7 @@ def info_cmd(register: str, fmt: str) -> None:
     help="Exit 1 when there is a finding of this severity or worse.",
 )
 @click.option("--rules", "list_rules", is_flag=True, help="List the rule catalogue (REGISTER is then not needed).")
+@register_options
 @handle_errors
 def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool) -> None:
     """Check a register against the GDPR rules (Art. 30(1)(a)-(g), Art. 6, 9, 10, 44-49, 87) with SHACL.
@@ -261,8 +318,9 @@ def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool)
             rows = [{"rule": r.id, "severity": r.severity, "article": r.article or "", "fires_when": r.description} for r in rules()]
             emit_rows(rows, ["rule", "severity", "article", "fires_when"], "table", f"Rules ({len(rows)})")
         return
-    if not register:
-        raise Abort("missing argument REGISTER (or use --rules to list the rules)")
+    params = click.get_current_context().params
+    if not register and not params.get("store") and not params.get("endpoint"):
+        raise Abort("missing argument REGISTER (or --store DIR / --endpoint URL; or --rules to list the rules)")
     report = validate_graph(load(register))
     if fmt == "json":
         emit_json(report.as_dict())
@@ -323,6 +381,37 @@ def _write_authoring(graph: Any, output: str, fmt: str, with_vocabulary: bool) -
     click.echo(f"wrote {output} ({len(register.activities)} activities, {fmt})", err=True)
 
 
+@main.command("push")
+@click.argument("register", type=click.Path(dir_okay=False))
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's SPARQL query endpoint, e.g. http://localhost:7878/query (Oxigraph).")
+@click.option("--graph", metavar="IRI", help="The named graph to (re)place the register in (default: the register's base IRI).")
+@click.option("--gsp", metavar="URL",
+              help="Upload with the Graph Store Protocol to this URL (default for an Oxigraph-style …/query "
+                   "endpoint: its …/store).")
+@click.option("--update", metavar="URL",
+              help="Upload with SPARQL Update to this URL (default for other endpoints: the endpoint URL).")
+@click.option("--base", help="Base IRI for the register's own nodes (when REGISTER is imported on the fly).")
+@handle_errors
+def push_cmd(register: str, endpoint: str, graph: str | None, gsp: str | None, update: str | None,
+             base: str | None) -> None:
+    """Load a register into a named graph of a SPARQL 1.1 server (Oxigraph, Fuseki, GraphDB, Virtuoso,
+    Neptune), replacing what that graph held; then every command can read it with --endpoint URL.
+
+    \b
+    Examples:
+      gdprgraph push data/connexi/register.ttl --endpoint http://localhost:7878/query
+      gdprgraph push register.txt --endpoint http://localhost:3030/ropa/sparql --gsp http://localhost:3030/ropa/data
+      gdprgraph info --endpoint http://localhost:7878/query --graph https://w3id.org/gdprgraph/register/connexi/
+    """
+    from gdprgraph.build import load_graph
+    from gdprgraph.stores import count_at_endpoint, push
+
+    iri, sent = push(load_graph(register, base=base), endpoint, graph, gsp=gsp, update=update)
+    held = count_at_endpoint(endpoint, iri)
+    click.echo(f"pushed {sent} triples to <{iri}> at {endpoint} (the graph holds {held})", err=True)
+
+
 @main.command("diff")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
@@ -352,7 +441,7 @@ def diff_cmd(old: str, new: str, fmt: str) -> None:
 
 
 @main.command("viz")
-@click.argument("register", type=click.Path(dir_okay=False))
+@click.argument("register", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The HTML file to write ('-' for standard output).")
 @click.option("--layout", type=click.Choice(["flow", "force"]), default="flow", show_default=True,
@@ -362,8 +451,9 @@ def diff_cmd(old: str, new: str, fmt: str) -> None:
 @click.option("--subject", metavar="S", help="Only the activities about this data subject (with or without --focus).")
 @click.option("--no-findings", is_flag=True, help="Skip validation (no findings on the nodes).")
 @click.option("--lang", help="Language of the labels (default: the register's).")
+@register_options
 @handle_errors
-def viz_cmd(register: str, output: str, layout: str, focus: str | None, subject: str | None, no_findings: bool,
+def viz_cmd(register: str | None, output: str, layout: str, focus: str | None, subject: str | None, no_findings: bool,
             lang: str | None) -> None:
     """Write the register's data flow as one interactive HTML page that works offline: legend, search,
     "show the flows of" a category, subject, recipient or system, kind toggles, and the validation
@@ -391,15 +481,16 @@ def viz_cmd(register: str, output: str, layout: str, focus: str | None, subject:
 
 
 @main.command("report")
-@click.argument("register", type=click.Path(dir_okay=False))
+@click.argument("register", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=False),
               help="Output file: .md (Markdown), .html (one self-contained page) or .xlsx (spreadsheet).")
 @click.option("--lang", type=click.Choice(["en", "nl"]),
               help="Language of headings and field names (default: the register's language, else en).")
 @click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Date printed as the generation date (default: today); fix it for reproducible output.")
+@register_options
 @handle_errors
-def report_cmd(register: str, output: str, lang: str | None, date: Any) -> None:
+def report_cmd(register: str | None, output: str, lang: str | None, date: Any) -> None:
     """The register as a document for the supervisory authority: the controller, every activity with each
     Art. 30(1) item and its letter, recipients and transfers, systems, and a summary of the validation
     findings. Inferred links are marked; register text is escaped. The format follows the -o suffix.
@@ -420,6 +511,199 @@ def report_cmd(register: str, output: str, lang: str | None, date: Any) -> None:
     data = render_report(load(register), fmt, day, lang=lang)
     write_atomic(output, data)
     click.echo(f"wrote {output} ({fmt}, {day.isoformat()})", err=True)
+
+
+# -- where personal data goes: trace, subject, impact; users' own SPARQL: query, queries ---------------
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+@main.command("trace")
+@click.argument("term")
+@click.argument("register", required=False, type=click.Path(dir_okay=False))
+@click.option("--subject", "subject", metavar="S", help="Only activities about this data subject (any language, "
+              "e.g. Clients, klanten, customers); subjects the importer inferred count and are marked.")
+@click.option("--lang", help="Language of the labels (default: the register's).")
+@click.option("--html", "html_out", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Also write the interactive graph page, opened on this trace (as `viz --focus`).")
+@format_option()
+@register_options
+@handle_errors
+def trace_cmd(term: str, register: str | None, subject: str | None, lang: str | None, html_out: str | None,
+              fmt: str) -> None:
+    """Where data matching TERM goes: every activity that processes a matching data category (any
+    language, any level of the DPV hierarchy: "home address", "Thuisadres", "health"), its systems and
+    their providers, its recipients and their countries, and whether any of that lies outside the EEA.
+    Links the importer inferred rather than read are marked "(inferred)". One row per flow.
+
+    \b
+    Examples:
+      gdprgraph trace "home address" data/connexi/connexi-gdprwise-register.txt --subject Clients
+      gdprgraph trace health register.ttl --format json
+      gdprgraph trace "home address" register.ttl --subject Clients --html home-address.html
+    An unknown TERM exits 2 and suggests the nearest labels.
+    """
+    from gdprgraph.dataflow import TRACE_COLUMNS, trace, trace_rows
+
+    graph = load(register)
+    result = trace(graph, term, subject=subject, lang=lang)
+    if html_out:
+        from gdprgraph.files import write_atomic
+        from gdprgraph.render import build_page
+
+        page = build_page(graph, focus=term, subject=subject, lang=lang)
+        write_atomic(html_out, page.html)
+        click.echo(f"wrote {html_out} ({len(page.focus)} of {page.nodes} nodes highlighted)", err=True)
+    if fmt == "json":
+        emit_json(result)
+        return
+    rows = trace_rows(result)
+    if fmt == "csv":
+        emit_rows(rows, TRACE_COLUMNS, "csv")
+        return
+    if not result["categories"]:
+        click.echo(f"No data category of this register matches {term!r} (the vocabulary knows the term).")
+        return
+    names = ", ".join(c["label"] for c in result["categories"])
+    who = f" about {subject}" if subject else ""
+    emit_rows(rows, [c for c in TRACE_COLUMNS if c != "section"], "table",
+              f"Where {term!r} ({names}) goes{who}: {len(result['activities'])} activities")
+    click.echo()
+    click.echo(f"Countries: {', '.join(result['countries']) or 'none stated'}. "
+               f"Outside the EEA: {_yes(result['outside_eea'])}.")
+    if result["unknown_location"]:
+        click.echo(f"Recipients without a known country: {', '.join(result['unknown_location'])}.")
+
+
+@main.command("subject")
+@click.argument("subject")
+@click.argument("register", required=False, type=click.Path(dir_okay=False))
+@click.option("--lang", help="Language of the labels (default: the register's).")
+@format_option()
+@register_options
+@handle_errors
+def subject_cmd(subject: str, register: str | None, lang: str | None, fmt: str) -> None:
+    """Everything the register says it holds on data subject SUBJECT (the Art. 15 access-request
+    inventory): per activity the data categories, purposes, legal bases, retention, recipients, systems
+    and transfers outside the EEA. Inferred links are marked.
+
+    \b
+    Examples:
+      gdprgraph subject Clients data/connexi/connexi-gdprwise-register.txt
+      gdprgraph subject werknemers register.ttl --format json
+    """
+    from gdprgraph.dataflow import SUBJECT_COLUMNS, subject_inventory, subject_rows
+
+    result = subject_inventory(load(register), subject, lang=lang)
+    if fmt == "json":
+        emit_json(result)
+        return
+    rows = subject_rows(result)
+    if fmt == "csv":
+        emit_rows(rows, SUBJECT_COLUMNS, "csv")
+        return
+    names = ", ".join(s["label"] for s in result["subjects"])
+    emit_rows(rows, SUBJECT_COLUMNS, "table", f"What the register holds on {subject!r} ({names}): "
+              f"{len(result['activities'])} activities, {len(result['categories'])} data categories")
+    click.echo()
+    click.echo(f"Countries: {', '.join(result['countries']) or 'none stated'}. "
+               f"Transfers outside the EEA: {_yes(result['outside_eea'])}.")
+
+
+@main.command("impact")
+@click.argument("name")
+@click.argument("register", required=False, type=click.Path(dir_okay=False))
+@click.option("--lang", help="Language of the labels (default: the register's).")
+@format_option()
+@register_options
+@handle_errors
+def impact_cmd(name: str, register: str | None, lang: str | None, fmt: str) -> None:
+    """What a system, provider or recipient NAME holds, for a breach (Art. 33/34): the activities that
+    use it, their data subjects and data categories, special categories (Art. 9) and national
+    identification numbers (Art. 87) flagged. NAME matches a label exactly or as whole words, case- and
+    accent-insensitive; an unknown NAME exits 2 with the nearest names.
+
+    \b
+    Examples:
+      gdprgraph impact Hubspot data/connexi/connexi-gdprwise-register.txt
+      gdprgraph impact "Titeca Accountancy" register.ttl --format json
+    """
+    from gdprgraph.dataflow import IMPACT_COLUMNS, impact, impact_rows
+
+    result = impact(load(register), name, lang=lang)
+    if fmt == "json":
+        emit_json(result)
+        return
+    rows = impact_rows(result)
+    if fmt == "csv":
+        emit_rows(rows, IMPACT_COLUMNS, "csv")
+        return
+    matched = ", ".join(f"{m['label']} ({m['kind']})" for m in result["matches"])
+    emit_rows(rows, IMPACT_COLUMNS, "table", f"What {matched} holds: {len(result['activities'])} activities")
+    click.echo()
+    click.echo(f"Data subjects: {', '.join(s['label'] for s in result['subjects']) or 'none stated'}.")
+    special = [c["label"] for c in result["categories"] if c["special"]]
+    national = [c["label"] for c in result["categories"] if c["national_id"]]
+    click.echo(f"Special categories (Art. 9): {', '.join(special) or 'none'}. "
+               f"National identification numbers (Art. 87): {', '.join(national) or 'none'}.")
+
+
+@main.command("query")
+@click.argument("arguments", nargs=-1, required=True, metavar="REGISTER FILE.rq")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE (a literal; <IRI> for an IRI). Repeatable. Bound, never pasted in.")
+@click.option("--allow-service", is_flag=True,
+              help="Allow SERVICE and FROM, which fetch data over the network (refused by default).")
+@format_option()
+@register_options
+@handle_errors
+def query_cmd(arguments: tuple[str, ...], params: tuple[str, ...], allow_service: bool, fmt: str) -> None:
+    """Run your own SPARQL query FILE.rq (SELECT, ASK, CONSTRUCT, DESCRIBE) on REGISTER. SELECT prints a
+    table, SPARQL 1.1 results JSON (--format json) or CSV; ASK prints true/false; CONSTRUCT and DESCRIBE
+    print Turtle (JSON-LD with --format json). With --store or --endpoint, give FILE.rq only.
+
+    \b
+    Examples:
+      gdprgraph query register.ttl my-question.rq
+      gdprgraph query register.ttl by-category.rq --param label="Thuisadres" --format csv
+    """
+    from gdprgraph.dataflow import user_query
+
+    if len(arguments) > 2:
+        raise click.UsageError("expected REGISTER FILE.rq")
+    register, query_file = (None, arguments[0]) if len(arguments) == 1 else arguments
+    bindings = {}
+    for param in params:
+        key, sep, value = param.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise Abort(f"--param {param!r}: expected NAME=VALUE")
+        bindings[key.strip()] = value
+    answer = user_query(load(register), query_file, bindings, allow_service=allow_service)
+    if answer.type == "SELECT" and fmt == "table":
+        emit_rows(answer.rows, answer.columns, "table")
+    elif answer.type == "ASK" and fmt == "table":
+        click.echo("true" if answer.boolean else "false")
+    else:
+        text = answer.serialize(fmt)
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command("queries")
+@format_option()
+@handle_errors
+def queries_cmd(fmt: str) -> None:
+    """List the bundled SPARQL queries (gdprgraph/queries/*.rq) and the question each one answers.
+    Copy one as a starting point for `gdprgraph query`.
+
+    \b
+    Example:
+      gdprgraph queries
+    """
+    from gdprgraph.query import list_queries
+
+    emit_rows([{"name": n, "question": q} for n, q in list_queries()], ["name", "question"], fmt)
 
 
 if __name__ == "__main__":  # pragma: no cover

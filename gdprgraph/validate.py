@@ -178,17 +178,25 @@ def validate_graph(graph: Graph, vocabulary: Graph | None = None) -> Report:
     """Check a register graph against the rule catalogue (register + vocabulary, no inference, offline)."""
     import pyshacl
 
+    from gdprgraph.stores import is_oxigraph, local_copy
+
+    graph = local_copy(graph)  # a SPARQL endpoint's register: fetched once, then validated as on Oxigraph
     if vocabulary is None:
         from gdprgraph.vocabulary import vocabulary_graph
 
         vocabulary = vocabulary_graph()
-    data = Graph()
-    data += graph
-    data += vocabulary
+    if is_oxigraph(graph):
+        # Oxigraph: validate a native store (no copy through rdflib; the SPARQL-based targets run natively)
+        data, target = _oxigraph_data(graph, vocabulary)
+    else:
+        data = Graph()
+        data += graph
+        data += vocabulary
+        target = data
     # advanced: the SPARQL-based targets (sh:SPARQLTarget) of the conditional rules; inplace: ``data`` is
     # already our own copy, so pyshacl need not clone it again (it adds nothing: there are no sh:rule).
     _conforms, results, _text = pyshacl.validate(
-        data,
+        target,
         shacl_graph=shapes_graph(),
         inference="none",
         advanced=True,
@@ -204,6 +212,42 @@ def validate_graph(graph: Graph, vocabulary: Graph | None = None) -> Report:
     findings = _findings(data, results)
     conforms = not any(f.severity == "violation" for f in findings)
     return Report(conforms=conforms, findings=findings, graph=results)
+
+
+def pyshacl_oxigraph_shim() -> None:
+    """Keep pyshacl linear on an Oxigraph data graph (pyshacl 0.40.1).
+
+    pyshacl builds every validation result with ``datagraph or sg`` (constraints/constraint_component.py,
+    ``make_v_result``). ``OxigraphDataGraph`` has no ``__bool__``, so Python falls back to ``__len__``, a
+    ``COUNT(DISTINCT …)`` over the whole store, once per result: O(results × triples), 22.6 s instead of
+    1.2 s at 1,000 activities and killed after 300 s at 10,000 (measured: perf-anchors.md §3, "pyshacl
+    0.40.1 + Oxigraph blows up quadratically"). A data graph is never empty here, so it is always true.
+    Remove when pyshacl defines ``__bool__`` (tests/test_validate_scale.py fails loudly if the class moves).
+    """
+    from pyshacl.graph_abstraction import OxigraphDataGraph
+
+    if "__bool__" not in OxigraphDataGraph.__dict__:
+        OxigraphDataGraph.__bool__ = lambda self: True  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=4)
+def _vocabulary_ntriples(vocabulary: Graph) -> bytes:
+    return vocabulary.serialize(format="nt", encoding="utf-8")
+
+
+def _oxigraph_data(graph: Graph, vocabulary: Graph):
+    """(rdflib view, pyoxigraph store) of register + vocabulary in a fresh in-memory Oxigraph store."""
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from gdprgraph.stores import ntriples
+
+    pyshacl_oxigraph_shim()
+    store = ox.Store()
+    store.load(input=ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
+    store.load(input=_vocabulary_ntriples(vocabulary), format=ox.RdfFormat.N_TRIPLES)
+    return Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID), store
 
 
 def _findings(data: Graph, results: Graph) -> list[Finding]:

@@ -265,16 +265,21 @@ def _stem(squashed: str) -> str:
     return squashed
 
 
+@lru_cache(maxsize=65536)
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
 def phrase_match(label: str, term: str, whole: bool = False) -> bool:
     """True when ``label`` equals ``term`` (``whole=True``) or contains it as a run of whole words.
 
     Case-, accent- and punctuation-insensitive; a plural "-s"/"-en" is ignored; word runs are compared
     squashed, so "e-mail" matches "email" and "Work e-mail address" contains "email address".
     """
-    target = _stem("".join(words(term)))
+    target = _stem("".join(_words_of(term)))
     if not target:
         return False
-    label_words = words(label)
+    label_words = _words_of(label)
     if whole:
         return _stem("".join(label_words)) == target
     for i in range(len(label_words)):
@@ -331,33 +336,54 @@ def _meanings(kind: str) -> tuple[tuple[str, frozenset[URIRef]], ...]:
     return tuple(sorted(meanings, key=lambda m: (m[0], sorted(m[1]))))
 
 
-def _register_ancestors(graph: Graph, node: URIRef) -> set[URIRef]:
-    """skos:broader+ through the register graph and the vocabulary together."""
-    vocab = vocabulary_graph()
-    seen: set[URIRef] = set()
-    todo = [node]
-    while todo:
-        current = todo.pop()
-        for g in (graph, vocab):
-            for parent in g.objects(current, SKOS.broader):
-                if isinstance(parent, URIRef) and parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-    return seen
+RESOLVE_TYPES: dict[str, tuple[URIRef, ...]] = {
+    "personal-data": (DPV.PersonalData,),
+    "data-subject": (DPV.DataSubject, DPV.HumanSubject),
+}
 
 
-def register_concepts(graph: Graph, kind: str = "personal-data") -> dict[URIRef, tuple[str, ...]]:
-    """The register's own concepts of a kind (what its activities link to) with all their labels."""
+def register_concepts(graph: Graph, kind: str = "personal-data") -> dict[URIRef, tuple[tuple[str, ...], frozenset[URIRef]]]:
+    """The register's own concepts of a kind (typed dpv:PersonalData, dpv:DataSubject or
+    dpv:HumanSubject in the register) → (all their labels,
+    their ancestors: skos:broader+ through the register and the vocabulary, the concept included).
+
+    Read with the bundled query register-concepts.rq; a concept that is itself a vocabulary concept
+    (an activity linking pd:Name directly) also carries the vocabulary's labels.
+    """
+    from gdprgraph.flows import select
+
     if kind not in RESOLVE_LINKS:
         raise ValueError(f"cannot resolve terms of kind {kind!r}; expected one of {sorted(RESOLVE_LINKS)}")
+    labels: dict[URIRef, set[str]] = defaultdict(set)
+    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+    sets = [{"type": t} for t in RESOLVE_TYPES[kind]]
     vocab_labels = _vocabulary_labels(kind)
-    concepts: dict[URIRef, tuple[str, ...]] = {}
-    for node in set(graph.objects(None, RESOLVE_LINKS[kind])):
-        if not isinstance(node, URIRef) or node in concepts:
+    unused: set[URIRef] = set()
+    for concept, label, broader in select(graph, "register-concepts", sets):
+        if not isinstance(concept, URIRef) or concept in unused:
             continue
-        labels = {str(label) for prop in _LABEL_PROPS for label in graph.objects(node, prop)}
-        labels.update(vocab_labels.get(node, ()))
-        concepts[node] = tuple(sorted(labels))
+        if concept not in labels and concept in vocab_labels and (None, RESOLVE_LINKS[kind], concept) not in graph:
+            unused.add(concept)  # a vocabulary concept shipped with the register, not used by it
+            continue
+        labels[concept]
+        if label is not None:
+            labels[concept].add(str(label))
+        if isinstance(broader, URIRef):
+            parents[concept].add(broader)
+    concepts = {}
+    for concept, texts in labels.items():
+        ancestors = {concept}
+        todo = [concept]
+        while todo:  # register-internal chains first, then the vocabulary's closure
+            current = todo.pop()
+            for parent in parents.get(current, ()):
+                if parent not in ancestors:
+                    ancestors.add(parent)
+                    todo.append(parent)
+        for node in list(ancestors):
+            ancestors |= broader_closure(node)
+        texts.update(vocab_labels.get(concept, ()))
+        concepts[concept] = (tuple(sorted(texts)), frozenset(ancestors))
     return concepts
 
 
@@ -386,35 +412,32 @@ def resolve(term: str, graph: Graph, kind: str = "personal-data") -> list[URIRef
     """
     from gdprgraph.errors import UnknownTermError
 
+    kind_name = RESOLVE_KIND_NAMES.get(kind, kind)
     concepts = register_concepts(graph, kind)
-    kind_name = RESOLVE_KIND_NAMES[kind]
     if not words(term):
         raise UnknownTermError(term, [], kind_name)
-    ancestors = {node: _register_ancestors(graph, node) | {node} for node in concepts}
 
     def under(groups: Iterable[frozenset[URIRef]]) -> set[URIRef]:
-        return {node for node in concepts for group in groups if group <= ancestors[node]}
+        groups = list(groups)
+        return {node for node, (_, ancestors) in concepts.items() for group in groups if group <= ancestors}
+
+    def labelled(whole: bool, only: Iterable[URIRef]) -> set[URIRef]:
+        return {node for node in only if any(phrase_match(l, term, whole=whole) for l in concepts[node][0])}
 
     meanings = _meanings(kind)
     named = [group for label, group in meanings if phrase_match(label, term, whole=True)]
-    curie = _expand_curie(term)
-    if curie is not None:
+    if _expand_curie(term) is not None:
         named += [frozenset({c}) for c in map_label(term, kind)]
-    mapped = {node for node in concepts if len(ancestors[node]) > 1}
-    hits = under(named) | {
-        node
-        for node, labels in concepts.items()
-        if any(phrase_match(label, term, whole=True) for label in labels)
-        or (node not in mapped and any(phrase_match(label, term) for label in labels))
-    }
+    unmapped = [node for node, (_, ancestors) in concepts.items() if len(ancestors) == 1]
+    hits = under(named) | labelled(True, concepts) | labelled(False, unmapped)
     if not hits and named:
         return []  # the vocabulary knows the term; the register processes nothing of the kind
     if not hits:
-        hits = {node for node, labels in concepts.items() if any(phrase_match(label, term) for label in labels)}
+        hits = labelled(False, concepts)
     if not hits:
         hits = under(group for label, group in meanings if phrase_match(label, term))
     if not hits:
-        register_labels = [label for labels in concepts.values() for label in labels]
+        register_labels = [label for labels, _ in concepts.values() for label in labels]
         suggestions = suggest(term, register_labels)
         if len(suggestions) < 5:
             more = [s for s in suggest(term, all_labels(kind)) if s not in suggestions]

@@ -72,7 +72,7 @@ def _inferred(*names: str) -> list[str]:
 NW_CLIENT_SYSTEMS = _inferred("Cargoplanner TMS", "Salesforce Sales Cloud", "Microsoft 365", "Talkdesk",
                               "Handheld scanners")
 NW_STAFF_SYSTEMS = _inferred("Microsoft 365", "AFAS Profit", "Webfleet", "Tachograph download station")
-NW_ALL_SYSTEMS = NW_CLIENT_SYSTEMS + _inferred("AFAS Profit", "Webfleet", "Tachograph download station")
+NW_SHARED_SYSTEMS = _inferred("Microsoft 365")  # listed for clients and staff: the only ones a mixed share gets
 SE_CLIENT_SYSTEMS = _inferred("CareConnect", "Microsoft 365", "Valdetectiesysteem")
 SE_STAFF_SYSTEMS = _inferred("SD Worx Payroll", "Microsoft 365")
 HB_CLIENT_SYSTEMS = _inferred("Cipal Burgerzaken", "Meldingen-app Fixi", "ANPR-camera's")
@@ -263,7 +263,7 @@ NORTHWIND = [
          categories=['Name of the client', 'Name of the employee', 'Payment overview, customer account',
                      'Salary details'],
          legal_bases=['Legal obligation'],
-         recipients=[('Van Dijk Accountants B.V.', 'Netherlands', 'third party')], systems=NW_ALL_SYSTEMS),
+         recipients=[('Van Dijk Accountants B.V.', 'Netherlands', 'third party')], systems=NW_SHARED_SYSTEMS),
     dict(title='Subcontracted hauliers', section='sharing', line=462,
          description='Long-distance transport to the Balkans and Turkey by partner hauliers',
          purposes=['Deliver goods outside our own network'], subjects=['Clients?'],

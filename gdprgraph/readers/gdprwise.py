@@ -203,15 +203,20 @@ def _activity(record: Record, vocabulary: _Vocabulary) -> Activity:
 def _link_systems(activity: Activity, by_section: dict[str, list[str]]) -> Activity:
     """Systems are listed per section, not per activity: every client activity gets every client-system
     (and employees likewise), marked inferred. Sharing and supplier activities have no systems section;
-    they get the systems of the subjects they concern (clients → client systems, staff → employee
-    systems), also inferred."""
+    they get the systems listed for every kind of subject they concern (clients → client systems,
+    staff → employee systems; data on both → the systems used for both), also inferred. The
+    intersection, not the union: a record sharing client and staff data with an accountant must not
+    put staff data into a client-only CRM (it would overstate a breach's impact)."""
     wanted = {"clients": ["client-systems"], "employees": ["employee-systems"]}.get(activity.section or "")
     if wanted is None:
         folded = [fold(s.value) for s in activity.data_subjects]
         wanted = [sec for sec, words in (("client-systems", CLIENT_WORDS),
                                          ("employee-systems", STAFF_WORDS))
                   if any(w in s for s in folded for w in words)]
-    names = dict.fromkeys(n for sec in wanted for n in by_section.get(sec, []))
+    if not wanted:
+        return replace(activity, systems=())
+    common = set(by_section.get(wanted[0], [])).intersection(*(by_section.get(sec, []) for sec in wanted[1:]))
+    names = [n for n in by_section.get(wanted[0], []) if n in common]
     return replace(activity, systems=tuple(Ref(n, inferred=True) for n in names))
 
 
