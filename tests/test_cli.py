@@ -13,6 +13,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from gdprgraph.cli import main
+from cli_helpers import one_line_error
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "connexi" / "connexi-gdprwise-register.txt"
@@ -30,14 +31,6 @@ TINY_TTL = """@prefix dpv: <https://w3id.org/dpv#> .
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 @pytest.fixture

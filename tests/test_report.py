@@ -20,6 +20,7 @@ from gdprgraph.build import build_graph, load_graph
 from gdprgraph.cli import main
 from gdprgraph.model import Activity, Controller, Recipient, Ref, Register, Retention, System
 from gdprgraph.report import md_escape, render_report, report_context, strings
+from cli_helpers import one_line_error
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "connexi" / "connexi-gdprwise-register.txt"
@@ -241,14 +242,6 @@ def _findings(graph):
 
 def run(*args: str):
     return CliRunner().invoke(main, ["report", *args])
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 @pytest.mark.parametrize("name, start", [("r.md", b"# Register"), ("r.html", b"<!DOCTYPE html>"),

@@ -18,6 +18,7 @@ from gdprgraph.model import Recipient, Ref, Retention
 from gdprgraph.readers.spreadsheet import parse_recipient, read_spreadsheet, split_cell
 from gdprgraph.readers.yaml import ValueProblem, read_yaml
 from gdprgraph.writers.spreadsheet import write_csv, write_xlsx
+from cli_helpers import one_line_error
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "example" / "register.yaml"
@@ -43,14 +44,6 @@ def registers() -> list[Path]:
         except ImportError:
             pass
     return found
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def write_book(path: Path, rows: list[list], controller: list[list] | None = (("controller", "Acme"),)) -> None:

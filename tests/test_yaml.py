@@ -20,6 +20,7 @@ from gdprgraph.namespaces import DPV, EU_GDPR, GG, LOC
 from gdprgraph.readers import yaml as yaml_reader
 from gdprgraph.readers.yaml import read_yaml, read_yaml_text
 from gdprgraph.writers.yaml import write_yaml
+from cli_helpers import one_line_error
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "example" / "register.yaml"
@@ -61,14 +62,6 @@ def place(error: InputError) -> tuple[int, int]:
     match = re.match(r".*register\.yaml:(\d+):(\d+): ", str(error))
     assert match, str(error)
     return int(match.group(1)), int(match.group(2))
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 # -- reading -------------------------------------------------------------------------------------
