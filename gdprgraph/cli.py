@@ -42,6 +42,11 @@ def handle_errors(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except GdprGraphError as exc:
             raise Abort(str(exc)) from None
+        except BrokenPipeError:
+            # the reader went away (`gdprgraph validate r.ttl | head`): not bad input. click's main() ends
+            # such a run quietly with exit 1 (a pipeline under `set -o pipefail` must not pass for a clean
+            # validation it did not see); the OSError branch below would make it "error: Broken pipe", exit 2.
+            raise
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise Abort(f"{where}{exc.strerror or exc}") from None
@@ -155,6 +160,13 @@ def main() -> None:
 
     Exit codes: 0 success, 1 bad news (e.g. validation violations), 2 bad input or usage.
     """
+    import logging
+
+    # Libraries warn on stderr through logging's last-resort handler, rdflib with a whole traceback for
+    # each ill-typed literal ("abc"^^xsd:integer) and pypdf for each damaged PDF structure: the CLI speaks
+    # for itself, one line on error.
+    for name in ("rdflib", "pypdf"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 @main.command("import")
@@ -195,14 +207,16 @@ def import_cmd(source: str, output: str | None, to: str | None, base: str | None
         return
     if graph is not None:
         raise Abort("--graph names the register's graph in a --store")
+    if output and output != "-" and not to:
+        _rdf_format_for(output)  # before the (possibly long) import
     _write_rdf(load(source, base), output, to, with_vocabulary)
 
 
 def _write_rdf(graph: Any, output: str | None, to: str | None, with_vocabulary: bool) -> None:
     from gdprgraph.files import write_atomic
-    from gdprgraph.serialize import format_for_path, serialize
+    from gdprgraph.serialize import serialize
 
-    fmt = to or (format_for_path(output) if output and output != "-" else None) or "ttl"
+    fmt = to or (_rdf_format_for(output) if output and output != "-" else "ttl")
     text = serialize(graph, fmt, include_vocabulary=with_vocabulary)
     if output and output != "-":
         write_atomic(output, text)
@@ -242,6 +256,8 @@ def export_cmd(register: str | None, output: str, to: str | None, with_vocabular
     if fmt in ("yaml", "csv", "xlsx"):
         _write_authoring(load(register), output, fmt, with_vocabulary)
         return
+    if output != "-" and not to:
+        _rdf_format_for(output, authoring=True)  # before the (possibly long) import
     _write_rdf(load(register), output, to, with_vocabulary)
 
 
@@ -354,6 +370,26 @@ def _echo_findings(report: Any) -> None:
     if report.findings:
         click.echo()
     click.secho(f"{summary}: {verdict}", bold=True, fg="green" if report.conforms else "red")
+
+
+def _rdf_format_for(output: str, authoring: bool = False) -> str:
+    """The RDF format an -o file name asks for; a suffix that names none (a typo, .md, or .xlsx given to
+    `import`) is a usage error rather than Turtle written under a name that promises something else.
+    ``authoring``: the command also writes .yaml/.csv/.xlsx (export), for the message."""
+    from pathlib import Path
+
+    from gdprgraph.errors import UsageError
+    from gdprgraph.serialize import format_for_path
+
+    fmt = format_for_path(output)
+    if fmt is None:
+        suffix = Path(output).suffix
+        if not authoring and _authoring_format(output):
+            raise UsageError(f"{output}: import writes RDF; for {suffix} use `gdprgraph export SOURCE -o {output}`")
+        known = ".ttl, .jsonld, .nt, .rdf, .yaml, .csv or .xlsx" if authoring else ".ttl, .jsonld, .nt or .rdf"
+        raise UsageError(f"{output}: cannot tell the format from the suffix {suffix or '(none)'!r}; use {known}, "
+                         "or name the format with --to")
+    return fmt
 
 
 def _authoring_format(output: str) -> str | None:

@@ -481,56 +481,18 @@ class QueryAnswer:
         return data.decode("utf-8") if isinstance(data, bytes) else data
 
 
-def _remote_parts(node: Any, found: set[str]) -> None:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            found.add("SERVICE")
-        if dict.get(node, "datasetClause"):  # CompValue.get would answer the key itself
-            found.add("FROM")
-        for value in dict.values(node):
-            _remote_parts(value, found)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            _remote_parts(value, found)
-
-
 def user_query(
     graph: Graph, path: str | Path, params: dict[str, str] | None = None, allow_service: bool = False
 ) -> QueryAnswer:
     """Run a user's .rq file (SELECT, ASK, CONSTRUCT, DESCRIBE) with ``params`` bound as literals (or
     IRIs written ``<…>``), never pasted into the text. Offline by default: a query with SERVICE (a remote
-    endpoint) or FROM / FROM NAMED (which makes rdflib fetch graphs) is refused unless ``allow_service``."""
-    from rdflib.plugins.sparql import prepareQuery
-
+    endpoint) or FROM / FROM NAMED (which makes rdflib fetch graphs) is refused unless ``allow_service``.
+    Reading, checking and binding: :func:`gdprgraph.query.run_user_query`."""
+    from gdprgraph.errors import GdprGraphError
     from gdprgraph.query import run_user_query
-    from gdprgraph.stores import bind_values, evaluates_text
 
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("no such query file", path)
-    text = path.read_text(encoding="utf-8")
     try:
-        parsed = prepareQuery(text)
-    except Exception as exc:  # pyparsing / rdflib errors
-        raise InputError(f"is not a valid SPARQL query: {' '.join(str(exc).split())[:200]}", path) from None
-    if not allow_service:
-        remote: set[str] = set()
-        _remote_parts(parsed.algebra, remote)
-        if remote:
-            raise InputError(
-                f"uses {' and '.join(sorted(remote))}, which would fetch data over the network; "
-                "gdprgraph runs offline (pass --allow-service to permit it)",
-                path,
-            )
-    try:
-        if params and evaluates_text(graph):
-            # Oxigraph's own substitutions only accept projected variables: bind as a VALUES block instead.
-            init = {k: URIRef(v[1:-1]) if v.startswith("<") and v.endswith(">") else Literal(v) for k, v in params.items()}
-            result = graph.query(bind_values(text, init))
-        else:
-            result = run_user_query(graph, path, params)
+        result = run_user_query(graph, path, params, allow_service=allow_service)
         answer = QueryAnswer(type=str(result.type), result=result)
         if answer.type == "SELECT":
             answer.columns = [str(v) for v in result.vars]
@@ -543,7 +505,7 @@ def user_query(
         elif answer.type in ("CONSTRUCT", "DESCRIBE"):
             for prefix, namespace in graph.namespaces():
                 result.graph.bind(prefix, namespace, override=True)
-    except InputError:
+    except GdprGraphError:
         raise
     except Exception as exc:  # the engines raise many types; all mean "this query cannot run here"
         raise InputError(f"query failed: {' '.join(str(exc).split())[:200]}", path) from None

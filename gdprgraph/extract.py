@@ -11,6 +11,7 @@ register the tool reads, RDF included.
 """
 from __future__ import annotations
 
+import numbers
 import re
 from typing import Iterable
 
@@ -37,6 +38,18 @@ def curie(iri: URIRef) -> str:
         if text.startswith(ns) and _LOCAL.match(local) and (best is None or len(ns) > best[0]):
             best = (len(ns), f"{prefix}:{local}")
     return best[1] if best else text
+
+
+def line_number(value) -> int | None:
+    """A ``gg:sourceLine`` value as an int; None when absent or not a whole number (hand-edited RDF:
+    ``"12a"^^xsd:integer``, ``"twelve"``). It only orders activities and cites the source, never fails."""
+    if not isinstance(value, Literal):
+        return None
+    try:
+        number = value.toPython()
+        return int(number if isinstance(number, numbers.Number) else str(value).strip())
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def basis_kind(value: str) -> str:
@@ -239,7 +252,7 @@ class _Extractor:
             systems=self.refs(act, DPV.isImplementedUsingTechnology, (RDFS.label,)),
             legitimate_interest_assessment=self.one(act, GG.legitimateInterestAssessment),
             from_prose=self.flag(act, GG.fromProse),
-            line=int(line.toPython()) if isinstance(line, Literal) else None,
+            line=line_number(line),
             data_sources=self.texts(act, DPV.hasDataSource),
             special_category_conditions=tuple(sorted(set(bases["special"]))),
             dpia_required=(True if dpia_status == EU_GDPR.DPIARequired
@@ -268,7 +281,8 @@ class _Extractor:
 
     def _line_order(self, node: URIRef) -> tuple:
         line = self.g.value(node, GG.sourceLine)
-        return (int(line.toPython()) if isinstance(line, Literal) else 1 << 30, str(node))
+        number = line_number(line)
+        return (number if number is not None else 1 << 30, str(node))
 
     def _taken_before(self, node: URIRef, limit: int) -> set[URIRef]:
         """The IRIs build.py found taken before it gave ``node`` its IRI (none for a title's own slug)."""

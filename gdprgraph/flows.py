@@ -110,6 +110,16 @@ def select(graph: Graph, name: str, bindings: Iterable[Mapping[str, Node]]) -> l
     bindings = [dict(b) for b in bindings]
     if not bindings:
         return []
+    if is_oxigraph(graph) and any(isinstance(v, BNode) for b in bindings for v in b.values()):
+        # A blank node of the store cannot be written in query text (``_:b`` there is a fresh variable, and
+        # VALUES refuses it): those sets go through rdflib's evaluator over the same store, the rest as below.
+        blank = [b for b in bindings if any(isinstance(v, BNode) for v in b.values())]
+        named = [b for b in bindings if b not in blank]
+        query = prepared(name)
+        rows = select(graph, name, named) if named else []
+        for init in blank:
+            rows.extend(tuple(row) for row in graph.query(query, initBindings=init))
+        return rows
     if is_oxigraph(graph):
         text = _with_values(query_text(name), bindings)
         if isinstance(graph, UnionGraph) or getattr(graph, "default_union", False):
@@ -392,7 +402,9 @@ def project(graph: Graph, flows: Flows, lang: str | None = None) -> "nx.DiGraph"
                 if not flow.has_edge(s, c):
                     flow.add_edge(s, c, activities={}, inferred=True)
                 edge = flow.edges[s, c]
-                edge["activities"][a] = s_inferred
+                # setdefault: the edge may exist already as another kind (a node that is both a data subject
+                # and a data category or activity, in hand-written RDF)
+                edge.setdefault("activities", {})[a] = s_inferred
                 edge["inferred"] = all(edge["activities"].values())
         for kind in ("system", "recipient"):
             for target, inferred in sorted(record.targets(kind).items(), key=lambda x: str(x[0])):

@@ -33,3 +33,6 @@ def info(graph: Graph) -> Info:
         for row in run_query(graph, "unmapped-labels")
     ]
     return Info(counts=counts, unmapped=unmapped)
+
+
+register_info = info  # the same function under a name no submodule shadows (see gdprgraph/__init__.py)

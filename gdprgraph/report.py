@@ -154,6 +154,7 @@ class _Lookup:
     provider countries (stated or inferred), and the activity each finding's focus node is."""
 
     def __init__(self, graph: Graph, lang: str) -> None:
+        from gdprgraph.extract import line_number
         from gdprgraph.namespaces import DPV, GG, PD, PREFIXES, TECH
         from gdprgraph.vocabulary import normalize
 
@@ -179,7 +180,7 @@ class _Lookup:
         for act in graph.subjects(RDF.type, DPV.Process):
             line = graph.value(act, GG.sourceLine)
             labels = _labels(graph, act, (RDFS.label,))
-            self.acts[str(act)] = (labels[0] if labels else str(act), int(line) if isinstance(line, Literal) else None)
+            self.acts[str(act)] = (labels[0] if labels else str(act), line_number(line))
         self.providers: dict[str, list[tuple[URIRef, bool]]] = {}  # system label → (country, inferred)
         for system in sorted(graph.subjects(RDF.type, DPV.Technology)):
             countries = []

@@ -43,6 +43,9 @@ def serialize(graph: Graph, fmt: str = "ttl", include_vocabulary: bool = False) 
     return graph.serialize(format=FORMATS[fmt])
 
 
+serialize_graph = serialize  # the same function under a name no submodule shadows (see gdprgraph/__init__.py)
+
+
 def format_for_path(path: str) -> str | None:
     """The RDF format implied by an output file name, if any."""
     from pathlib import Path

@@ -228,6 +228,23 @@ def pyshacl_oxigraph_shim() -> None:
 
     if "__bool__" not in OxigraphDataGraph.__dict__:
         OxigraphDataGraph.__bool__ = lambda self: True  # type: ignore[attr-defined]
+    # A literal where a node is expected (``dpv:hasRecipient "Acme"``) becomes a focus node of the nested
+    # shapes; ``triples`` and ``__contains__`` answer nothing for a literal subject, but ``objects`` and
+    # ``predicate_objects`` hand it to Oxigraph, which raises TypeError. A literal has no outgoing triples.
+    for name in ("objects", "predicate_objects"):
+        method = OxigraphDataGraph.__dict__.get(name)
+        if method is not None and not getattr(method, "_gdprgraph_literal_subjects", False):
+            setattr(OxigraphDataGraph, name, _no_literal_subjects(method))
+
+
+def _no_literal_subjects(method: Callable) -> Callable:
+    def wrapper(self, subject, *args, **kwargs):
+        if isinstance(subject, Literal):
+            return iter(())
+        return method(self, subject, *args, **kwargs)
+
+    wrapper._gdprgraph_literal_subjects = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 @lru_cache(maxsize=4)
@@ -317,7 +334,9 @@ class _Context:
     def label(self, node) -> str:
         if isinstance(node, Literal):
             return str(node)
-        candidates = [o for p in _LABEL_PROPS for o in self.graph.objects(node, p) if isinstance(o, Literal)]
+        # sorted: with two labels in one language, the same one on every engine (store order differs)
+        candidates = [o for p in _LABEL_PROPS for o in sorted(self.graph.objects(node, p), key=str)
+                      if isinstance(o, Literal)]
         for want in (self.lang, "en", None):  # None: any language
             for literal in candidates:
                 if want is None or (literal.language or "") == want:
