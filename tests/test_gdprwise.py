@@ -18,6 +18,7 @@ from gdprgraph.errors import InputError
 from gdprgraph.model import Controller, Register
 from gdprgraph.readers.gdprwise import looks_like_gdprwise, parse_gdprwise_text, read_gdprwise
 from gdprgraph.retention import parse_duration
+from gdprwise_helpers import compact
 
 SEED_PATH = Path(__file__).parents[1] / "data/connexi/connexi-gdprwise-register.txt"
 DATA = Path(__file__).parent / "data/gdprwise"
@@ -48,26 +49,6 @@ NO_VOCAB = {"known_category": lambda label: False, "find_categories": find_stub}
 
 def parse(path: Path, **options) -> Register:
     return parse_gdprwise_text(path.read_text("utf-8"), str(path), **{**NO_VOCAB, **options})
-
-
-def compact(register: Register) -> list[dict]:
-    """Activities as plain data; an inferred Ref is written with a trailing "?"."""
-    out = []
-    for a in register.activities:
-        d = {"title": a.title, "section": a.section, "line": a.line}
-        if a.from_prose:
-            d["from_prose"] = True
-        for key, val in (("description", a.description), ("purposes", list(a.purposes)),
-                         ("subjects", [s.value + ("?" if s.inferred else "") for s in a.data_subjects]),
-                         ("categories", list(a.categories)), ("legal_bases", list(a.legal_bases)),
-                         ("retention", (a.retention.text, a.retention.duration) if a.retention else None),
-                         ("measures", list(a.measures)),
-                         ("recipients", [(r.name, r.country, r.role) for r in a.recipients]),
-                         ("no_recipients", a.no_recipients), ("location", a.location)):
-            if val:
-                d[key] = val
-        out.append(d)
-    return out
 
 
 def systems_of(register: Register) -> list[tuple]:
