@@ -17,6 +17,7 @@ from rdflib import RDFS, SKOS, Graph, Literal, URIRef
 
 from gdprgraph.errors import InputError, UnknownTermError
 from gdprgraph.flows import (
+    NodeInfo,
     Flows,
     category_flags,
     country_code,
@@ -348,22 +349,13 @@ def subject_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 # -- impact (breach) --------------------------------------------------------------------------------
 
-@dataclass
-class _Entity:
-    iri: URIRef
-    kind: str
-    labels: set[Literal] = field(default_factory=set)
-    provider: URIRef | None = None
-    country: URIRef | None = None
-
-
-def entities(graph: Graph) -> dict[URIRef, _Entity]:
+def entities(graph: Graph) -> dict[URIRef, NodeInfo]:
     """Systems, providers and recipients the register names (entities.rq)."""
-    found: dict[URIRef, _Entity] = {}
+    found: dict[URIRef, NodeInfo] = {}
     for node, kind, label, provider, country in select(graph, "entities", [{}]):
         entity = found.get(node)
         if entity is None:
-            entity = found[node] = _Entity(node, str(kind))
+            entity = found[node] = NodeInfo(node, str(kind))
         if label is not None:
             entity.labels.add(label)
         if provider is not None:

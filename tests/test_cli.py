@@ -13,20 +13,11 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from gdprgraph.cli import main
-from cli_helpers import one_line_error
+from cli_helpers import TINY_TTL, one_line_error
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "connexi" / "connexi-gdprwise-register.txt"
 SEED_TTL = ROOT / "data" / "connexi" / "register.ttl"
-
-TINY_TTL = """@prefix dpv: <https://w3id.org/dpv#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix gg: <https://w3id.org/gdprgraph#> .
-<urn:x:a> a dpv:Process ; rdfs:label "A"@en ; dpv:hasPersonalData <urn:x:c> ; dpv:hasDataSubject <urn:x:s> .
-<urn:x:c> a dpv:PersonalData ; skos:prefLabel "Shoe size"@en ; gg:unmapped true .
-<urn:x:s> a dpv:DataSubject ; skos:prefLabel "Clients"@en ; skos:broader dpv:Client .
-"""
 
 
 def run(*args: str):

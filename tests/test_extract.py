@@ -17,20 +17,12 @@ from gdprgraph.namespaces import EU_GDPR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_build import small_register  # noqa: E402
+from cli_helpers import TINY_TTL
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "example" / "register.yaml"
 CONNEXI = ROOT / "data" / "connexi"
 SEED = CONNEXI / "connexi-gdprwise-register.txt"
-
-TINY_TTL = """@prefix dpv: <https://w3id.org/dpv#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix gg: <https://w3id.org/gdprgraph#> .
-<urn:x:a> a dpv:Process ; rdfs:label "A"@en ; dpv:hasPersonalData <urn:x:c> ; dpv:hasDataSubject <urn:x:s> .
-<urn:x:c> a dpv:PersonalData ; skos:prefLabel "Shoe size"@en ; gg:unmapped true .
-<urn:x:s> a dpv:DataSubject ; skos:prefLabel "Clients"@en ; skos:broader dpv:Client .
-"""
 
 
 def assert_isomorphic(first: Graph, second: Graph) -> None:
