@@ -309,9 +309,18 @@ def info_cmd(register: str | None, fmt: str) -> None:
     help="Exit 1 when there is a finding of this severity or worse.",
 )
 @click.option("--rules", "list_rules", is_flag=True, help="List the rule catalogue (REGISTER is then not needed).")
+@click.option(
+    "--validator",
+    type=click.Choice(["auto", "fast", "pyshacl"]),
+    default="auto",
+    show_default=True,
+    help="How the shapes are evaluated: fast (gdprgraph's own SHACL Core evaluator, default on the oxigraph "
+    "engine and endpoints) or pyshacl (the reference SHACL engine, default with --engine rdflib). "
+    "Findings are identical; fast is ~10x quicker on large registers.",
+)
 @register_options
 @handle_errors
-def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool) -> None:
+def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool, validator: str) -> None:
     """Check a register against the GDPR rules (Art. 30(1)(a)-(g), Art. 6, 9, 10, 44-49, 87) with SHACL.
 
     Every finding names its rule, the article, the activity and a one-line fix; findings that rest on a
@@ -321,6 +330,7 @@ def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool)
     Examples:
       gdprgraph validate data/connexi/connexi-gdprwise-register.txt
       gdprgraph validate register.ttl --format json --fail-on warning
+      gdprgraph validate big-register.nt --validator pyshacl   # the reference engine
       gdprgraph validate --rules
     """
     from gdprgraph.validate import rules, shapes_graph, validate_graph
@@ -337,7 +347,7 @@ def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool)
     params = click.get_current_context().params
     if not register and not params.get("store") and not params.get("endpoint"):
         raise Abort("missing argument REGISTER (or --store DIR / --endpoint URL; or --rules to list the rules)")
-    report = validate_graph(load(register))
+    report = validate_graph(load(register), validator=validator)
     if fmt == "json":
         emit_json(report.as_dict())
     elif fmt == "ttl":

@@ -114,7 +114,7 @@ def test_validation_runs_in_place_on_oxigraph_and_on_a_copy_for_rdflib(engine: s
         return original(data_graph, *args, **kwargs)
 
     monkeypatch.setattr(pyshacl, "validate", spy)
-    report = validate_graph(load_graph(SEED, engine=engine))
+    report = validate_graph(load_graph(SEED, engine=engine), validator="pyshacl")
     assert report.findings
     module, inference, inplace = seen[0]
     assert inference == "none" and inplace is True  # no inference by default, no second copy
