@@ -703,7 +703,8 @@ def push(graph: Graph, endpoint: str, graph_iri: str | None = None, *, gsp: str 
 
     Graph Store Protocol: one ``PUT <gsp>?graph=IRI`` with N-Triples (atomic on the server). SPARQL Update
     (queries/replace-graph.ru): the old graph dropped, then the triples inserted in batches of ``batch`` (a
-    graph with blank nodes goes in one request, so that a blank node is not split across requests).
+    graph with blank nodes goes in one request, so that a blank node is not split across requests, as an INSERT
+    template: queries/replace-graph-blank-nodes.ru).
     """
     graph_iri = graph_iri or register_graph_iri(graph)
     _check_iri(graph_iri)
@@ -717,10 +718,11 @@ def push(graph: Graph, endpoint: str, graph_iri: str | None = None, *, gsp: str 
         _http(url, data, {"Content-Type": "application/n-triples"}, "PUT", timeout, "Graph Store upload")
         return graph_iri, len(lines)
     assert update_url is not None
-    if any(b"_:" in line for line in lines):
+    blank_nodes = any(b"_:" in line for line in lines)
+    if blank_nodes:  # one request, an INSERT template (queries/replace-graph-blank-nodes.ru)
         batch = max(batch, len(lines))
     headers = {"Content-Type": "application/sparql-update; charset=UTF-8"}
-    first, rest = _update_templates()
+    first, rest = _update_templates("replace-graph-blank-nodes" if blank_nodes else "replace-graph")
     for start in range(0, max(len(lines), 1), batch):
         chunk = b"\n".join(lines[start:start + batch]).decode("utf-8")
         text = (first if start == 0 else rest).substitute(graph=URIRef(graph_iri).n3(), triples=chunk)
@@ -728,13 +730,13 @@ def push(graph: Graph, endpoint: str, graph_iri: str | None = None, *, gsp: str 
     return graph_iri, len(lines)
 
 
-def _update_templates():
-    """(the first request of a push, the later ones) from queries/replace-graph.ru."""
+def _update_templates(name: str = "replace-graph"):
+    """(the first request of a push, the later ones) from queries/NAME.ru."""
     from string import Template
 
     from gdprgraph.query import query_dir
 
-    text = (query_dir() / "replace-graph.ru").read_text(encoding="utf-8")
+    text = (query_dir() / f"{name}.ru").read_text(encoding="utf-8")
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     drop, insert = body.split(";", 1)
     return Template(drop + ";" + insert), Template(insert.strip() + "\n")
