@@ -473,7 +473,7 @@ def _check_complete(headers, url: str) -> None:
     limit = headers.get("X-SPARQL-MaxRows")
     if limit:
         raise InputError(f"SPARQL query: the server cut the answer at {limit} rows; raise its limit (Virtuoso: "
-                         "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)", url)
+                         "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)", _split_auth(url)[0])
 
 
 def sparql_request(url: str, query: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = (),
@@ -640,7 +640,7 @@ def local_copy(graph: Graph) -> Graph:
     if received < held:
         raise InputError(f"SPARQL query: the server sent {received} of the register's {held} triples; raise its "
                          "answer limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)",
-                         store.query_endpoint)
+                         _split_auth(store.query_endpoint)[0])
     return copy
 
 
