@@ -339,19 +339,58 @@ def _split_auth(url: str) -> tuple[str, dict[str, str]]:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), {"Authorization": f"Basic {token}"}
 
 
-def _http(url: str, data: bytes | None, headers: dict[str, str], method: str, timeout: float, what: str) -> tuple[bytes, str]:
-    """One HTTP request; every failure becomes an InputError naming the URL (never a traceback)."""
+_WRITES = ("SPARQL Update", "Graph Store upload")
+_REFUSED = re.compile(r"SECURITY|permission denied|no permission|not authori[sz]ed|access denied|forbidden", re.I)
+
+
+def _refusal(what: str, code: int, detail: str) -> str | None:
+    """A plain-words reason for a refused request, or None when the server's own words are the best hint."""
+    if code == 401:
+        return ("the server wants credentials it was not given or did not accept (HTTP 401); put them in the URL: "
+                "http(s)://user:password@host/…")
+    if what in _WRITES and (code == 403 or _REFUSED.search(detail)):
+        return (f"the server refused to write (HTTP {code}): the user needs update rights (Virtuoso: "
+                "isql `GRANT SPARQL_UPDATE TO \"SPARQL\";`, or an …-auth URL with a user's credentials)")
+    if what == "SPARQL Update" and "xsd:duration" in detail:
+        return ("the server cannot store xsd:duration literals with SPARQL Update (Virtuoso); push with the "
+                "Graph Store Protocol instead: --gsp http://HOST:8890/sparql-graph-crud")
+    return None
+
+
+def _http_response(url: str, data: bytes | None, headers: dict[str, str], method: str, timeout: float,
+                   what: str):
+    """One HTTP request → (body, response headers); every failure becomes an InputError naming the URL.
+
+    Credentials in the URL go first as HTTP Basic; when the server answers 401 the request is sent once more
+    answering its challenge, Basic or Digest (Virtuoso's …-auth endpoints use Digest).
+    """
     shown, auth = _split_auth(url)
     request = urllib.request.Request(shown, data=data, method=method, headers={**headers, **auth})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (a URL the user gave)
-            return response.read(), response.headers.get("Content-Type", "")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (a URL the user gave)
+                return response.read(), response.headers
+        except urllib.error.HTTPError as exc:
+            if exc.code != 401 or not auth:
+                raise
+            parts = urllib.parse.urlsplit(url)
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, shown, urllib.parse.unquote(parts.username or ""),
+                                   urllib.parse.unquote(parts.password or ""))
+            opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
+                                                 urllib.request.HTTPBasicAuthHandler(passwords))
+            retry = urllib.request.Request(shown, data=data, method=method, headers=headers)
+            with opener.open(retry, timeout=timeout) as response:
+                return response.read(), response.headers
     except urllib.error.HTTPError as exc:
         detail = ""
         try:
             detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
         except Exception:  # noqa: BLE001 (the body is only a hint)
             pass
+        reason = _refusal(what, exc.code, detail)
+        if reason:
+            raise InputError(f"{what}: {reason}", shown) from None
         raise InputError(f"{what}: the server answered HTTP {exc.code} {exc.reason}" + (f" ({detail})" if detail else ""),
                          shown) from None
     except (socket.timeout, TimeoutError):
@@ -360,6 +399,81 @@ def _http(url: str, data: bytes | None, headers: dict[str, str], method: str, ti
         raise InputError(f"{what}: cannot reach the server ({getattr(exc, 'reason', exc)})", shown) from None
     except OSError as exc:
         raise InputError(f"{what}: cannot reach the server ({exc})", shown) from None
+
+
+def _http(url: str, data: bytes | None, headers: dict[str, str], method: str, timeout: float, what: str) -> tuple[bytes, str]:
+    """One HTTP request → (body, content type); every failure becomes an InputError naming the URL."""
+    body, response_headers = _http_response(url, data, headers, method, timeout, what)
+    return body, response_headers.get("Content-Type", "")
+
+
+# -- what a server changed in the literals it was given, undone -------------------------------------------
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DURATIONS = {_XSD + "duration", _XSD + "yearMonthDuration", _XSD + "dayTimeDuration"}
+_NUMERIC_DURATION = re.compile(
+    rb'"(-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)"\^\^<(' + _XSD.encode() + rb'(?:duration|yearMonthDuration|dayTimeDuration))>'
+)
+
+
+def _duration_lexical(number: str, datatype: str) -> str | None:
+    """The xsd:duration a number stands for, or None when ``number`` is not one.
+
+    Virtuoso stores a duration as a number (openlink/virtuoso-opensource#936): whole months for a year-month
+    duration ("P2Y" → "24"), seconds written as a decimal for a day-time one ("P1D" → "86400.0"). The
+    canonical form comes back ("P13M" is read as "P1Y1M"; the same value).
+    """
+    try:
+        value = float(number)
+    except ValueError:
+        return None
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if re.fullmatch(r"-?[0-9]+", number) and not datatype.endswith("dayTimeDuration"):
+        years, months = divmod(int(value), 12)
+        return sign + "P" + (f"{years}Y" if years else "") + (f"{months}M" if months or not years else "")
+    days, rest = divmod(value, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    time = (f"{int(hours)}H" if hours else "") + (f"{int(minutes)}M" if minutes else "")
+    if seconds:
+        time += (f"{seconds:.6f}".rstrip("0").rstrip(".")) + "S"
+    text = (f"{int(days)}D" if days else "") + (f"T{time}" if time else "")
+    return sign + "P" + (text or "T0S")
+
+
+def _repair_ntriples(data: bytes) -> bytes:
+    """N-Triples from a server with numeric durations written back as durations (see _duration_lexical)."""
+    def fix(match: re.Match) -> bytes:
+        lexical = _duration_lexical(match.group(1).decode(), match.group(2).decode())
+        return match.group(0) if lexical is None else f'"{lexical}"^^<{match.group(2).decode()}>'.encode()
+
+    return _NUMERIC_DURATION.sub(fix, data)
+
+
+def _repair_term(term):
+    """One term of a server's answer as it was given: booleans as true/false (Virtuoso answers 1/0 in
+    SPARQL results), durations as durations."""
+    from rdflib import Literal
+
+    if not isinstance(term, Literal) or term.datatype is None:
+        return term
+    datatype, lexical = str(term.datatype), str(term)
+    if datatype == _XSD + "boolean" and lexical in ("1", "0"):
+        return Literal("true" if lexical == "1" else "false", datatype=term.datatype)
+    if datatype in _DURATIONS and not lexical.lstrip("-").startswith("P"):
+        repaired = _duration_lexical(lexical, datatype)
+        if repaired is not None:
+            return Literal(repaired, datatype=term.datatype)
+    return term
+
+
+def _check_complete(headers, url: str) -> None:
+    """Fail when the server says it cut the answer short (Virtuoso: ``X-SPARQL-MaxRows``)."""
+    limit = headers.get("X-SPARQL-MaxRows")
+    if limit:
+        raise InputError(f"SPARQL query: the server cut the answer at {limit} rows; raise its limit (Virtuoso: "
+                         "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)", _split_auth(url)[0])
 
 
 def sparql_request(url: str, query: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = (),
@@ -374,13 +488,18 @@ def sparql_request(url: str, query: str, default_graphs: Iterable[str] = (), nam
         "Accept": f"{_RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8",
         "Content-Type": "application/x-www-form-urlencoded",
     }
-    body, content_type = _http(url, urllib.parse.urlencode(form).encode(), headers, "POST", timeout, "SPARQL query")
-    mime = content_type.split(";")[0].strip().lower()
+    body, response_headers = _http_response(url, urllib.parse.urlencode(form).encode(), headers, "POST", timeout,
+                                            "SPARQL query")
+    _check_complete(response_headers, url)
+    mime = response_headers.get("Content-Type", "").split(";")[0].strip().lower()
     if mime in (_RESULTS_JSON, "application/json"):
-        return Result.parse(io.BytesIO(body), format="json")
+        result = Result.parse(io.BytesIO(body), format="json")
+        if result.type == "SELECT":
+            result.bindings = [{k: _repair_term(v) for k, v in row.items()} for row in result.bindings]
+        return result
     if mime in ("application/n-triples", "text/turtle", "text/plain"):
         result = Result("CONSTRUCT")
-        result.graph = Graph().parse(data=body, format="nt" if mime != "text/turtle" else "turtle")
+        result.graph = Graph().parse(data=_repair_ntriples(body), format="nt" if mime != "text/turtle" else "turtle")
         return result
     raise InputError(f"SPARQL query: unexpected answer of type {mime or 'unknown'} (is this a SPARQL endpoint?)", url)
 
@@ -458,28 +577,29 @@ def _endpoint_store_class():
 def endpoint_graph(query_url: str, graph_iri: str | None = None, timeout: float = 60.0) -> Graph:
     """A read-only graph over a remote SPARQL 1.1 query endpoint.
 
-    With ``graph_iri``: that named graph (an error naming the graphs there when it does not exist). Without:
-    the server's default graph when it holds data (GraphDB, Virtuoso and Neptune make it the union of all
-    graphs), else the union of all named graphs, given to the server as the query's dataset. One probe
-    query checks the server answers, so a wrong URL fails at once with one line.
+    With ``graph_iri``: that named graph (an error naming the registers there when it does not exist).
+    Without: the union of the named graphs that hold a register (queries/register-graphs.rq), given to the
+    server as the query's dataset, so that a server's own system graphs (Virtuoso) stay out; when no named
+    graph holds one, the server's default graph, if it holds data. The first query checks the server
+    answers, so a wrong URL fails at once with one line.
     """
     from gdprgraph.namespaces import bind_prefixes
 
     from gdprgraph.query import query_text
 
     _split_auth(query_url)  # validates the URL
+    registers = named_graph_iris(query_url, timeout)
     defaults: list[str] = []
     if graph_iri is not None:
         _check_iri(graph_iri)
-        names = named_graph_iris(query_url, timeout)
-        if graph_iri not in names:
+        if graph_iri not in registers and not graph_sizes(query_url, graph_iri, timeout):
             raise InputError(f"no register graph <{graph_iri}> at the endpoint; it holds: "
-                             + (", ".join(f"<{i}>" for i in names) or "no named graph"), query_url)
+                             + (", ".join(f"<{i}>" for i in registers) or "no register"), query_url)
+    elif registers:
+        defaults = registers
     elif not int(next(iter(sparql_request(query_url, query_text("default-graph-probe"), timeout=timeout)))[0]):
-        defaults = named_graph_iris(query_url, timeout)
-        if not defaults:
-            raise InputError("the endpoint holds no data; load a register with `gdprgraph push REGISTER --endpoint URL`",
-                             query_url)
+        raise InputError("the endpoint holds no data; load a register with `gdprgraph push REGISTER --endpoint URL`",
+                         query_url)
     store = _endpoint_store_class()(query_url, timeout, defaults)
     graph = Graph(store=store, identifier=URIRef(graph_iri) if graph_iri else None, bind_namespaces="none")
     bind_prefixes(graph)
@@ -488,7 +608,12 @@ def endpoint_graph(query_url: str, graph_iri: str | None = None, timeout: float 
 
 def local_copy(graph: Graph) -> Graph:
     """An endpoint graph's triples in an in-memory Oxigraph graph: one CONSTRUCT answered as N-Triples
-    (for work that reads every triple, such as validation, instead of one request per look-up)."""
+    (for work that reads every triple, such as validation, instead of one request per look-up).
+
+    A second, small query counts the triples there: a server that silently cuts a long answer short
+    (Virtuoso's ResultSetMaxRows applies to CONSTRUCT too, without saying so) is an error, not a register
+    validated in part.
+    """
     if not is_endpoint(graph):
         return graph
     store = graph.store
@@ -498,15 +623,24 @@ def local_copy(graph: Graph) -> Graph:
         defaults = list(getattr(store, "default_graphs", []))
     from gdprgraph.query import query_text
 
+    timeout = getattr(store, "timeout", 300.0)
     form = [("query", query_text("all-triples"))] + [("default-graph-uri", g) for g in defaults]
     headers = {"Accept": "application/n-triples", "Content-Type": "application/x-www-form-urlencoded"}
-    body, content_type = _http(store.query_endpoint, urllib.parse.urlencode(form).encode(), headers, "POST",
-                               getattr(store, "timeout", 300.0), "SPARQL query")
+    body, response_headers = _http_response(store.query_endpoint, urllib.parse.urlencode(form).encode(), headers,
+                                            "POST", timeout, "SPARQL query")
+    _check_complete(response_headers, store.query_endpoint)
     copy = new_graph("oxigraph")
     for prefix, namespace in graph.namespaces():
         copy.bind(prefix, namespace, override=True)
-    mime = content_type.split(";")[0].strip().lower()
-    parse_into(copy, body, "turtle" if mime == "text/turtle" else "nt")
+    mime = response_headers.get("Content-Type", "").split(";")[0].strip().lower()
+    parse_into(copy, _repair_ntriples(body), "turtle" if mime == "text/turtle" else "nt")
+    held = int(next(iter(sparql_request(store.query_endpoint, query_text("distinct-triple-count"), defaults,
+                                        timeout=timeout)))[0])
+    received = triple_count(copy)
+    if received < held:
+        raise InputError(f"SPARQL query: the server sent {received} of the register's {held} triples; raise its "
+                         "answer limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)",
+                         _split_auth(store.query_endpoint)[0])
     return copy
 
 
@@ -522,25 +656,43 @@ def graph_sizes(query_url: str, graph_iri: str | None = None, timeout: float = 6
 
 
 def named_graph_iris(query_url: str, timeout: float = 60.0) -> list[str]:
-    """The named graphs at an endpoint (the registers pushed there), sorted."""
+    """The named graphs at an endpoint that hold a register (a dpv:ROPA or dpv:Process node), sorted; a
+    server's system graphs and other data are not registers."""
     from gdprgraph.query import query_text
 
-    result = sparql_request(query_url, query_text("named-graphs"), timeout=timeout)
+    result = sparql_request(query_url, query_text("register-graphs"), timeout=timeout)
     return sorted(str(row[0]) for row in result if isinstance(row[0], URIRef))
 
 
-def write_urls(endpoint: str, gsp: str | None = None, update: str | None = None) -> tuple[str | None, str | None]:
+def server_software(query_url: str, timeout: float = 60.0) -> str:
+    """The endpoint's ``Server`` header ("Virtuoso/07.20.3229 …"), from one cheap query that also checks it
+    answers."""
+    from gdprgraph.query import query_text
+
+    form = urllib.parse.urlencode([("query", query_text("default-graph-probe"))]).encode()
+    headers = {"Accept": _RESULTS_JSON, "Content-Type": "application/x-www-form-urlencoded"}
+    _body, response_headers = _http_response(query_url, form, headers, "POST", timeout, "SPARQL query")
+    return response_headers.get("Server", "")
+
+
+def write_urls(endpoint: str, gsp: str | None = None, update: str | None = None,
+               server: str = "") -> tuple[str | None, str | None]:
     """(Graph Store Protocol URL, SPARQL Update URL) for ``push``: one of them is used.
 
     Given URLs win. Otherwise an Oxigraph-style endpoint ``…/query`` loads through its Graph Store at
-    ``…/store``; any other endpoint gets SPARQL Update at the endpoint URL itself (Virtuoso, Neptune and
-    a Fuseki dataset URL accept both on one URL).
+    ``…/store``, and Virtuoso (``server``: its ``Server`` header) at ``/sparql`` through its Graph Store at
+    ``/sparql-graph-crud`` (``/sparql-auth`` → ``/sparql-graph-crud-auth``): its SPARQL Update cannot store
+    xsd:duration literals. Any other endpoint gets SPARQL Update at the endpoint URL itself (Neptune and a
+    Fuseki dataset URL accept it there).
     """
     if gsp or update:
         return gsp, (update if not gsp else None)
-    path = urllib.parse.urlsplit(endpoint).path
-    if path.endswith("/query"):
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.path.endswith("/query"):
         return endpoint[: endpoint.rindex("/query")] + "/store" + endpoint[endpoint.rindex("/query") + 6:], None
+    if server.startswith("Virtuoso") and parts.path in ("/sparql", "/sparql/", "/sparql-auth", "/sparql-auth/"):
+        path = "/sparql-graph-crud-auth" if parts.path.startswith("/sparql-auth") else "/sparql-graph-crud"
+        return urllib.parse.urlunsplit(parts._replace(path=path, query="", fragment="")), None
     return None, endpoint
 
 
@@ -551,12 +703,14 @@ def push(graph: Graph, endpoint: str, graph_iri: str | None = None, *, gsp: str 
 
     Graph Store Protocol: one ``PUT <gsp>?graph=IRI`` with N-Triples (atomic on the server). SPARQL Update
     (queries/replace-graph.ru): the old graph dropped, then the triples inserted in batches of ``batch`` (a
-    graph with blank nodes goes in one request, so that a blank node is not split across requests).
+    graph with blank nodes goes in one request, so that a blank node is not split across requests, as an INSERT
+    template: queries/replace-graph-blank-nodes.ru).
     """
     graph_iri = graph_iri or register_graph_iri(graph)
     _check_iri(graph_iri)
     _split_auth(endpoint)
-    gsp_url, update_url = write_urls(endpoint, gsp, update)
+    server = "" if gsp or update else server_software(endpoint, min(timeout, 60.0))
+    gsp_url, update_url = write_urls(endpoint, gsp, update, server)
     data = ntriples(graph)
     lines = [line for line in data.split(b"\n") if line.strip()]
     if gsp_url:
@@ -564,10 +718,11 @@ def push(graph: Graph, endpoint: str, graph_iri: str | None = None, *, gsp: str 
         _http(url, data, {"Content-Type": "application/n-triples"}, "PUT", timeout, "Graph Store upload")
         return graph_iri, len(lines)
     assert update_url is not None
-    if any(b"_:" in line for line in lines):
+    blank_nodes = any(b"_:" in line for line in lines)
+    if blank_nodes:  # one request, an INSERT template (queries/replace-graph-blank-nodes.ru)
         batch = max(batch, len(lines))
     headers = {"Content-Type": "application/sparql-update; charset=UTF-8"}
-    first, rest = _update_templates()
+    first, rest = _update_templates("replace-graph-blank-nodes" if blank_nodes else "replace-graph")
     for start in range(0, max(len(lines), 1), batch):
         chunk = b"\n".join(lines[start:start + batch]).decode("utf-8")
         text = (first if start == 0 else rest).substitute(graph=URIRef(graph_iri).n3(), triples=chunk)
@@ -575,13 +730,13 @@ def push(graph: Graph, endpoint: str, graph_iri: str | None = None, *, gsp: str 
     return graph_iri, len(lines)
 
 
-def _update_templates():
-    """(the first request of a push, the later ones) from queries/replace-graph.ru."""
+def _update_templates(name: str = "replace-graph"):
+    """(the first request of a push, the later ones) from queries/NAME.ru."""
     from string import Template
 
     from gdprgraph.query import query_dir
 
-    text = (query_dir() / "replace-graph.ru").read_text(encoding="utf-8")
+    text = (query_dir() / f"{name}.ru").read_text(encoding="utf-8")
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     drop, insert = body.split(";", 1)
     return Template(drop + ";" + insert), Template(insert.strip() + "\n")
