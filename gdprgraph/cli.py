@@ -333,7 +333,8 @@ def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool,
       gdprgraph validate big-register.nt --validator pyshacl   # the reference engine
       gdprgraph validate --rules
     """
-    from gdprgraph.validate import rules, shapes_graph, validate_graph
+    from gdprgraph.errors import InputError
+    from gdprgraph.validate import holds_register, rules, shapes_graph, validate_graph
 
     if list_rules:
         if fmt == "ttl":
@@ -347,7 +348,12 @@ def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool,
     params = click.get_current_context().params
     if not register and not params.get("store") and not params.get("endpoint"):
         raise Abort("missing argument REGISTER (or --store DIR / --endpoint URL; or --rules to list the rules)")
-    report = validate_graph(load(register), validator=validator)
+    graph = load(register)
+    if not holds_register(graph):
+        raise InputError("holds no register to validate: no activity (dpv:Process), register (dpv:ROPA) or "
+                         "controller (dpv:DataController); import the register with gdprgraph first",
+                         register or params.get("store") or params.get("endpoint"))
+    report = validate_graph(graph, validator=validator)
     if fmt == "json":
         emit_json(report.as_dict())
     elif fmt == "ttl":

@@ -216,6 +216,14 @@ def validate_graph(graph: Graph, vocabulary: Graph | None = None, validator: str
     return Report(conforms=conforms, findings=findings, graph=results)
 
 
+def holds_register(graph: Graph) -> bool:
+    """True when the graph has an activity, a register node or a controller: a graph without any (a FOAF
+    file, a vocabulary) would otherwise "conform" to every rule, which reads as a clean bill of health."""
+    from gdprgraph.query import run_query
+
+    return bool(run_query(graph, "register-nodes"))
+
+
 def _pyshacl_results(target, shapes: Graph) -> Graph:
     import pyshacl
 

@@ -392,3 +392,12 @@ def test_third_country_and_each_party_are_named_once():
     assert messages["fail-third-country"].endswith(": third country India")
     assert messages["fail-recipient"].endswith(': recipient "Acme CRM Inc." in United States of America')
     assert 'provider "HubSpot, Inc." of system "HubSpot CRM" in United States of America' in messages["fail-provider"]
+
+
+def test_rdf_without_any_register_is_bad_input_not_a_clean_bill_of_health(tmp_path: Path):
+    foaf = tmp_path / "people.ttl"
+    foaf.write_text("@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n<http://example.org/ann> a foaf:Person ; "
+                    "foaf:name \"Ann\" .\n", encoding="utf-8")
+    result = run("validate", str(foaf))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "people.ttl" in result.stderr and "no activity" in result.stderr
