@@ -222,14 +222,14 @@ def country_code(country: Node | None) -> str | None:
 def eea_status(place: Node) -> bool | None:
     """True inside the EEA (``skos:broader* loc:EEA``, or the EU), False for a place the vocabulary knows
     outside it (loc:US, gg:OutsideEU), None when the vocabulary does not know the place."""
-    from gdprgraph.vocabulary import broader_closure, vocabulary_graph
+    from gdprgraph.vocabulary import broader_closure, describes
 
     if place in (LOC.EEA, LOC.EU):
         return True
     ancestors = broader_closure(place)
     if LOC.EEA in ancestors or LOC.EU in ancestors:
         return True
-    if ancestors or (place, None, None) in vocabulary_graph():
+    if ancestors or (isinstance(place, URIRef) and describes(place)):
         return False
     return None
 
