@@ -110,7 +110,8 @@ def trace(graph: Graph, term: str, subject: str | None = None, lang: str | None 
 
     categories = resolve(term, graph, "personal-data")
     wanted = set(resolve(subject, graph, "data-subject")) if subject else None
-    flows = read_flows(graph, DPV.hasPersonalData, categories, details=("subject", "system", "recipient"))
+    flows = read_flows(graph, DPV.hasPersonalData, categories, details=("subject", "system", "recipient"),
+                       skip=DPV.hasPersonalData)  # an activity's other categories are not part of the answer
     read_details(graph, flows, [c for c in categories if c in flows.nodes])
 
     activities: list[dict[str, Any]] = []

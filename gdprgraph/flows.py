@@ -254,6 +254,7 @@ def read_flows(
     flows: Flows | None = None,
     details: bool | Iterable[str] = True,
     extras: bool = False,
+    skip: URIRef | None = None,
 ) -> Flows:
     """The activities selected by ``?act via anchor`` (for each anchor) with their links
     (activity-links.rq), which of the links are inferred (inferred-links.rq), with ``extras`` also their
@@ -262,10 +263,12 @@ def read_flows(
     them, default all).
 
     ``via=RDF.type, anchors=[DPV.Process]`` reads the whole register. Merges into ``flows`` when given.
+    ``skip`` names a link predicate the caller does not need (trace: dpv:hasPersonalData, beyond the anchors
+    themselves); the engines that read aggregated rows then leave those links out, rdflib reads them anyway.
     """
     flows = flows if flows is not None else Flows()
     sets = [{"via": via, "anchor": anchor} for anchor in anchors]
-    if not (evaluates_text(graph) and _read_link_lists(graph, sets, flows)):
+    if not (evaluates_text(graph) and _read_link_lists(graph, sets, flows, skip)):
         _read_link_rows(graph, sets, flows)
     if extras:
         for act, kind, target, _anchor in select(graph, "activity-details", sets):
@@ -323,14 +326,16 @@ def _read_link_rows(graph: Graph, sets: list[dict[str, Node]], flows: Flows) -> 
 _LINK_CODES = {"s": "subject", "c": "category", "y": "system", "r": "recipient", "t": "third-country", "o": "location"}
 
 
-def _read_link_lists(graph: Graph, sets: list[dict[str, Node]], flows: Flows) -> bool:
+def _read_link_lists(graph: Graph, sets: list[dict[str, Node]], flows: Flows, skip: URIRef | None = None) -> bool:
     """Activities and links one row per activity (activity-link-lists.rq): what :func:`_read_link_rows`
     reads, with the engine doing the per-link work (Oxigraph answers a 1,831-activity trace ~3x faster
     this way, and Python turns 1,831 rows into records instead of 33,000). False, having read nothing into
-    ``flows``, when a link points at a blank node or a literal (the text form cannot carry those)."""
+    ``flows``, when a link points at a blank node or a literal (the text form cannot carry those). With
+    ``skip``, links by that predicate are not read, except each activity's link to its anchor."""
     from urllib.parse import unquote
 
-    rows = select(graph, "activity-link-lists", sets)
+    rows = select(graph, "activity-link-lists", [{**s, "without": skip} for s in sets] if skip is not None else sets)
+    anchor_kind = _PREDICATE_KINDS.get(sets[0]["via"]) if skip is not None and sets else None
     iris: dict[str, URIRef] = {}
 
     def iri(text: str) -> URIRef:
@@ -352,6 +357,8 @@ def _read_link_lists(graph: Graph, sets: list[dict[str, Node]], flows: Flows) ->
         if record is None:
             record = fresh[act] = ActivityFlow(act)
         record.anchors.add(anchor)
+        if anchor_kind is not None and _PREDICATE_KINDS.get(skip) == anchor_kind:
+            _add_link(flows, record, anchor_kind, anchor)  # `?act via anchor` is itself one of the skipped links
         sections: list[URIRef] = []
         inferred: list[str] = []
         for token in tokens:
