@@ -21,6 +21,7 @@ from gdprgraph.flows import (
     NodeInfo,
     Flows,
     category_flags,
+    collector_paused,
     country_code,
     eea_status,
     pick_label,
@@ -96,6 +97,7 @@ def _place_name(place: URIRef, flows: Flows, lang: str | None) -> str:
 
 # -- trace ------------------------------------------------------------------------------------------
 
+@collector_paused
 def trace(graph: Graph, term: str, subject: str | None = None, lang: str | None = None) -> dict[str, Any]:
     """Every activity that processes a category matching ``term`` (optionally only for data subject
     ``subject``), its systems and their providers, its recipients and their countries, whether any of
@@ -269,6 +271,7 @@ def _is_transfer_basis(iri: URIRef) -> bool:
     return text.startswith(str(EU_GDPR)) and text[len(str(EU_GDPR)):].startswith(("A44", "A45", "A46", "A47", "A49"))
 
 
+@collector_paused
 def subject_inventory(graph: Graph, subject: str, lang: str | None = None) -> dict[str, Any]:
     """Everything the register says it holds on data subject ``subject`` (Art. 15 GDPR): per activity
     the categories, purposes, legal bases, retention, recipients, systems and transfers outside the EEA.
@@ -399,6 +402,7 @@ def entities(graph: Graph) -> dict[URIRef, NodeInfo]:
     return found
 
 
+@collector_paused
 def impact(graph: Graph, name: str, lang: str | None = None) -> dict[str, Any]:
     """What a system, provider or recipient matching ``name`` holds: the activities that use it (a
     provider: its systems), their data subjects and categories, with special categories (Art. 9) and

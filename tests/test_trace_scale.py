@@ -113,3 +113,25 @@ def test_a_node_that_is_not_a_process_is_not_an_activity_for_either_reader():
     _read_link_rows(graph, sets, rows)
     assert _read_link_lists(graph, sets, lists)
     assert stray not in lists.activities and _records(lists) == _records(rows)
+
+
+def test_the_collector_is_paused_only_while_an_answer_is_built(graphs):
+    import gc
+
+    from gdprgraph.errors import UnknownTermError
+    from gdprgraph.flows import collector_paused
+
+    seen = []
+    probe = collector_paused(lambda: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    probe()
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(UnknownTermError):
+        trace(graphs["oxigraph"], "zzqx unknown")
+    assert gc.isenabled()  # back on after an error too
+    gc.disable()
+    try:
+        trace(graphs["oxigraph"], "home address")
+        assert not gc.isenabled()  # a caller's own pause is left alone
+    finally:
+        gc.enable()
