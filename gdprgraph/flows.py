@@ -351,6 +351,8 @@ def _read_link_rows(graph: Graph, sets: list[dict[str, Node]], flows: Flows) -> 
             record.links[kind][target] = True
 
 
+# token of activity-link-lists.rq → its rdflib term (URIRef, or Literal for a label), reused across reads
+_TOKEN_TERMS: dict[str, Node] = {}
 # one-letter link codes of activity-link-lists.rq → link kinds of activity-links.rq
 _LINK_CODES = {"s": "subject", "c": "category", "y": "system", "r": "recipient", "t": "third-country", "o": "location"}
 
@@ -365,12 +367,22 @@ def _read_link_lists(graph: Graph, sets: list[dict[str, Node]], flows: Flows, sk
 
     rows = select(graph, "activity-link-lists", [{**s, "without": skip} for s in sets] if skip is not None else sets)
     anchor_kind = _PREDICATE_KINDS.get(sets[0]["via"]) if skip is not None and sets else None
-    iris: dict[str, URIRef] = {}
+    if anchor_kind is not None and _PREDICATE_KINDS.get(skip) != anchor_kind:
+        anchor_kind = None  # the anchor links are read with the others
+    terms = _TOKEN_TERMS
+    if len(terms) > 200_000:
+        terms.clear()
 
-    def iri(text: str) -> URIRef:
-        found = iris.get(text)
+    def term(token: str) -> Node:
+        """The IRI or label a token names (memoised: answers repeat the same few thousand)."""
+        found = terms.get(token)
         if found is None:
-            found = iris[text] = URIRef(text)
+            if token[0] == "L":
+                lang, _, text = token[1:].partition("@")
+                found = Literal(unquote(text), lang=lang or None)
+            else:
+                found = URIRef(token[2:] if token[0] == "i" else token[1:])
+            terms[token] = found
         return found
 
     parsed: list[tuple[URIRef, Node, list[str]]] = []
@@ -379,6 +391,7 @@ def _read_link_lists(graph: Graph, sets: list[dict[str, Node]], flows: Flows, sk
         if "!" in tokens:
             return False
         parsed.append((act, anchor, tokens))
+    nodes = flows.nodes
     fresh: dict[URIRef, ActivityFlow] = {}
     typed: set[URIRef] = set()
     for act, anchor, tokens in parsed:
@@ -386,28 +399,36 @@ def _read_link_lists(graph: Graph, sets: list[dict[str, Node]], flows: Flows, sk
         if record is None:
             record = fresh[act] = ActivityFlow(act)
         record.anchors.add(anchor)
-        if anchor_kind is not None and _PREDICATE_KINDS.get(skip) == anchor_kind:
+        if anchor_kind is not None:
             _add_link(flows, record, anchor_kind, anchor)  # `?act via anchor` is itself one of the skipped links
+        links = record.links
         sections: list[URIRef] = []
         inferred: list[str] = []
         for token in tokens:
             code = token[:1]
-            if code == "P":
-                typed.add(act)
+            kind = _LINK_CODES.get(code)
+            if kind is not None:
+                target = term(token)
+                targets = links.get(kind)
+                if targets is None:
+                    targets = links[kind] = {}
+                if target not in targets:
+                    targets[target] = False
+                if target not in nodes:
+                    nodes[target] = NodeInfo(target, NODE_KINDS[kind])
             elif code == "L":
-                lang, _, text = token[1:].partition("@")
-                record.labels.add(Literal(unquote(text), lang=lang or None))
+                record.labels.add(term(token))
+            elif code == "P":
+                typed.add(act)
             elif code == "g":
-                sections.append(iri(token[1:]))
+                sections.append(term(token))
             elif code == "i":
-                inferred.append(token[1:])
-            elif code in _LINK_CODES:
-                _add_link(flows, record, _LINK_CODES[code], iri(token[1:]))
+                inferred.append(token)
         if sections:  # as activity-links.rq's ORDER BY leaves it: the last section in SPARQL order
             record.section = max(sections, key=str)
         for token in inferred:
-            targets = record.links.get(_LINK_CODES.get(token[:1], ""), {})
-            target = iri(token[1:])
+            targets = links.get(_LINK_CODES.get(token[1:2], ""), {})
+            target = term(token)
             if target in targets:
                 targets[target] = True
     for act, record in fresh.items():
