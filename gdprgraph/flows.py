@@ -3,7 +3,8 @@ system / recipient → provider → country.
 
 Everything here is read through a few bundled queries: ``activity-links.rq`` (what an activity links
 to), ``inferred-links.rq`` (which of those links the importer guessed) and ``node-details.rq`` (names,
-providers, countries). ``trace``, ``subject``, ``impact`` (gdprgraph.dataflow) and the networkx projection
+providers, countries); Oxigraph and SPARQL servers answer the first two at once as one aggregated row per
+activity (``activity-link-lists.rq``), which the engine builds much faster than Python reads link rows. ``trace``, ``subject``, ``impact`` (gdprgraph.dataflow) and the networkx projection
 (:func:`flow_graph`, used by the HTML graph) all go through :func:`read_flows`, so they cannot disagree
 about which activity links to what, nor about which links are inferred.
 
@@ -286,7 +287,8 @@ def read_flows(
     skip: URIRef | None = None,
 ) -> Flows:
     """The activities selected by ``?act via anchor`` (for each anchor) with their links
-    (activity-links.rq), which of the links are inferred (inferred-links.rq), with ``extras`` also their
+    (activity-links.rq), which of the links are inferred (inferred-links.rq) (on Oxigraph and SPARQL
+    servers both at once, one row per activity: activity-link-lists.rq), with ``extras`` also their
     purposes, legal bases, retention rules and measures (activity-details.rq), and with ``details`` the
     names and places of the linked nodes (node-details.rq; ``details`` may name the link kinds that need
     them, default all).
