@@ -3,11 +3,11 @@
 
 Usage: python benchmarks/bench_trace.py [--sizes 1000,10000] [--repeat 5] [--no-cli]   (from the repository root)
 
-Each register is deterministic (seed 42): 2-10 data categories per activity drawn uniformly from 500
-labels (40 the vocabulary maps: home address, sick leave, national register number, ...; 460 custom,
-unmapped), as in shared/reference/synth_ropa.py, 1-3 data subjects,
+Each register is bench_scale.py's synthetic register (deterministic, seed 42) with the data categories
+drawn uniformly from 500 labels (40 the vocabulary maps: home address, sick leave, national register
+number, ...; 460 custom, unmapped): 2-10 per activity, about 15 % with a home address, 1-3 data subjects,
 1-5 systems (N/5 systems, N/20 providers), 0-3 recipients (N/10), about 20 % of providers and recipients
-outside the EEA, about a third of the system links inferred. Prints, per size:
+outside the EEA, about a third of the system links inferred, a few defects. Prints, per size:
 
 - trace (query only): `gdprgraph.dataflow.trace(graph, term)` after load, warm median of --repeat runs
   (the first run, which prepares the query, is shown as "cold");
@@ -20,7 +20,6 @@ outside the EEA, about a third of the system links inferred. Prints, per size:
 """
 from __future__ import annotations
 
-import random
 import statistics
 import subprocess
 import sys
@@ -30,60 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gdprgraph.model import Activity, Controller, Recipient, Ref, Register, Retention, System  # noqa: E402
+from bench_scale import synthetic_register as _scale_register  # noqa: E402  (one generator for both benchmarks)
 
-MAPPED = [
-    "Home address", "Private address", "Business address", "Work email address", "Personal email address",
-    "Name", "Telephone number", "Mobile phone number", "Bank account", "Date of birth", "Nationality",
-    "Gender", "Days of sick leave", "Health data", "National register number", "Identity card", "Salary",
-    "CV", "Job title", "IP address", "Payment history", "VAT number", "Signature", "Marital status",
-    "Family composition", "Place of birth", "Photo", "Criminal record", "Trade union membership", "Religion",
-    "Biometric data", "Cookies", "Location data", "Login credentials", "Customer account",
-    "Purchase history", "Attendance at work", "Correspondence", "Licence plate", "Workplace",
-]
-SUBJECTS = [
-    "Clients", "Employees", "Job applicants", "Prospects", "Supplier contacts", "Website visitors",
-    "Subscribers", "Temporary agency workers", "Patients", "Students", "Visitors", "Consumers",
-]
-EEA = ["Belgium", "Netherlands", "Germany", "France", "Ireland", "Luxembourg", "Spain", "Italy", "Norway"]
-OUTSIDE = ["United States", "India", "Switzerland", "United Kingdom", "Japan"]
-BASES = ["Contract", "Legitimate interests", "Legal obligation", "Consent"]
+CATEGORY_POOL = 500  # 40 mapped labels + 460 custom ones
 
 
-def synthetic_register(n: int, seed: int = 42) -> Register:
-    rnd = random.Random(seed)
-    custom = [f"Custom field {i} ({rnd.choice(['HR', 'Sales', 'IT', 'Finance', 'Ops'])})" for i in range(460)]
-    pool = MAPPED + custom
-    n_sys, n_prov, n_rec = max(5, n // 5), max(3, n // 20), max(3, n // 10)
-
-    def country() -> str:
-        return rnd.choice(OUTSIDE) if rnd.random() < 0.2 else rnd.choice(EEA)
-
-    providers = [(f"Provider {i}", country()) for i in range(n_prov)]
-    systems = []
-    for i in range(n_sys):
-        name, where = rnd.choice(providers)
-        systems.append(System(f"System {i}", type=rnd.choice(["Public cloud", "Private cloud", "Other"]),
-                              provider=name, country=where))
-    recipients = [Recipient(f"Recipient {i}", country()) for i in range(n_rec)]
-    activities = []
-    for i in range(n):
-        k = rnd.randint(2, 10)
-        cats = set(rnd.sample(pool, k))
-        activities.append(Activity(
-            title=f"Processing activity {i}",
-            purposes=(f"Purpose {rnd.randrange(60)}",),
-            data_subjects=tuple(Ref(s) for s in rnd.sample(SUBJECTS, rnd.randint(1, 3))),
-            categories=tuple(sorted(cats)),
-            legal_bases=(rnd.choice(BASES),),
-            retention=Retention(f"{rnd.randint(1, 10)} years after the end of the contract", f"P{rnd.randint(1, 10)}Y"),
-            recipients=tuple(rnd.sample(recipients, rnd.randint(0, 3))),
-            systems=tuple(Ref(s.name, inferred=rnd.random() < 0.33) for s in rnd.sample(systems, rnd.randint(1, 5))),
-            location="EU",
-        ))
-    return Register(controller=Controller("Synthetica NV", country="Belgium"), activities=tuple(activities),
-                    systems=tuple(systems), language="en", date="2025-01-31")
+def synthetic_register(n: int, seed: int = 42):
+    """bench_scale's synthetic register, categories drawn uniformly from a pool of 500 labels."""
+    return _scale_register(n, seed, category_pool=CATEGORY_POOL)
 
 
 TERMS = ("home address", "health")

@@ -10,6 +10,7 @@ tables and CSV.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from gdprgraph.flows import (
     NodeInfo,
     Flows,
     category_flags,
+    collector_paused,
     country_code,
     eea_status,
     pick_label,
@@ -39,14 +41,25 @@ def _section_key(section: URIRef | None) -> str | None:
         return None
     from gdprgraph.build import SECTION_IRIS
 
-    for key, iri in SECTION_IRIS.items():
-        if iri == section:
-            return key
-    return str(section)
+    return _SECTION_KEYS(tuple(SECTION_IRIS.items())).get(section, str(section))
+
+
+@lru_cache(maxsize=1)
+def _SECTION_KEYS(items: tuple[tuple[str, URIRef], ...]) -> dict[URIRef, str]:  # noqa: N802
+    """gg: section IRI → its key in build.SECTION_IRIS (the first key when two share an IRI)."""
+    keys: dict[URIRef, str] = {}
+    for key, iri in items:
+        keys.setdefault(iri, key)
+    return keys
 
 
 def _sort_key(flows: Flows, lang: str | None):
     return lambda iri: ((flows.label(iri, lang) or "").casefold(), str(iri))
+
+
+def _by_iri(item: tuple[URIRef, Any]) -> str:
+    """Places in the order of their IRIs (as activity-links.rq's ORDER BY gives them), whichever reader ran."""
+    return str(item[0])
 
 
 def _marked(label: str | None, inferred: bool) -> str:
@@ -84,6 +97,7 @@ def _place_name(place: URIRef, flows: Flows, lang: str | None) -> str:
 
 # -- trace ------------------------------------------------------------------------------------------
 
+@collector_paused
 def trace(graph: Graph, term: str, subject: str | None = None, lang: str | None = None) -> dict[str, Any]:
     """Every activity that processes a category matching ``term`` (optionally only for data subject
     ``subject``), its systems and their providers, its recipients and their countries, whether any of
@@ -98,7 +112,8 @@ def trace(graph: Graph, term: str, subject: str | None = None, lang: str | None 
 
     categories = resolve(term, graph, "personal-data")
     wanted = set(resolve(subject, graph, "data-subject")) if subject else None
-    flows = read_flows(graph, DPV.hasPersonalData, categories, details=("subject", "system", "recipient"))
+    flows = read_flows(graph, DPV.hasPersonalData, categories, details=("subject", "system", "recipient"),
+                       skip=DPV.hasPersonalData)  # an activity's other categories are not part of the answer
     read_details(graph, flows, [c for c in categories if c in flows.nodes])
 
     activities: list[dict[str, Any]] = []
@@ -107,7 +122,22 @@ def trace(graph: Graph, term: str, subject: str | None = None, lang: str | None 
     places: set[URIRef] = set()
     locations: set[URIRef] = set()
     unknown: set[str] = set()
-    for act in sorted(flows.activities, key=_sort_key(flows, lang)):
+    # Per node, once (an answer names the same few thousand nodes in many activities): its label and sort
+    # key, and for systems and recipients their entry and whether they reach a country outside the EEA.
+    names: dict[URIRef, tuple[str, tuple[str, str]]] = {}
+
+    def name(node: URIRef) -> tuple[str, tuple[str, str]]:
+        found = names.get(node)
+        if found is None:
+            label = flows.label(node, lang)
+            found = names[node] = (label or str(node), ((label or "").casefold(), str(node)))
+        return found
+
+    def order(node: URIRef) -> tuple[str, str]:
+        return name(node)[1]
+
+    outside: dict[URIRef, bool] = {}  # system or recipient → it reaches a place outside the EEA
+    for act in sorted(flows.activities, key=order):
         record = flows.activities[act]
         subject_links = record.targets("subject")
         if wanted is not None:
@@ -117,47 +147,53 @@ def trace(graph: Graph, term: str, subject: str | None = None, lang: str | None 
         links: list[dict[str, Any]] = []
 
         def link(kind: str, target: URIRef, inferred: bool) -> str:
-            label = flows.label(target, lang) or str(target)
+            label = name(target)[0]
             links.append({"kind": kind, "iri": str(target), "label": label, "inferred": inferred})
             return label
 
-        order = _sort_key(flows, lang)
         subject_labels = [link("subject", s, subject_links[s]) for s in sorted(subject_links, key=order)]
-        category_labels = [flows.label(c, lang) or str(c) for c in sorted(record.anchors, key=order)]
+        category_labels = [name(c)[0] for c in sorted(record.anchors, key=order)]
+        activity_outside = False
+        system_links = record.targets("system")
         system_labels = []
-        for sys_iri in sorted(record.targets("system"), key=order):
-            system_labels.append(link("system", sys_iri, record.targets("system")[sys_iri]))
-            info = flows.nodes[sys_iri]
-            provider_country, guessed = _provider_place(flows, sys_iri)
-            if provider_country is not None:
-                places.add(provider_country)
-            systems[sys_iri] = {
-                "iri": str(sys_iri),
-                "label": flows.label(sys_iri, lang),
-                "provider": flows.label(info.provider, lang),
-                "provider_iri": str(info.provider) if info.provider is not None else None,
-                **_place(provider_country, flows, lang, guessed),
-            }
+        for sys_iri in sorted(system_links, key=order):
+            system_labels.append(link("system", sys_iri, system_links[sys_iri]))
+            if sys_iri not in systems:
+                info = flows.nodes[sys_iri]
+                provider_country, guessed = _provider_place(flows, sys_iri)
+                if provider_country is not None:
+                    places.add(provider_country)
+                systems[sys_iri] = {
+                    "iri": str(sys_iri),
+                    "label": flows.label(sys_iri, lang),
+                    "provider": flows.label(info.provider, lang),
+                    "provider_iri": str(info.provider) if info.provider is not None else None,
+                    **_place(provider_country, flows, lang, guessed),
+                }
+                outside[sys_iri] = provider_country is not None and eea_status(provider_country) is False
+            activity_outside = activity_outside or outside[sys_iri]
+        recipient_links = record.targets("recipient")
         recipient_labels = []
-        for rec_iri in sorted(record.targets("recipient"), key=order):
-            recipient_labels.append(link("recipient", rec_iri, record.targets("recipient")[rec_iri]))
-            country = flows.nodes[rec_iri].country
-            if country is not None:
-                places.add(country)
-            if country is None or eea_status(country) is None:
-                unknown.add(flows.label(rec_iri, lang) or str(rec_iri))
-            recipients[rec_iri] = {"iri": str(rec_iri), "label": flows.label(rec_iri, lang),
-                                   **_place(country, flows, lang, flows.nodes[rec_iri].country_inferred)}
-        for place, inferred in record.targets("third-country").items():
+        for rec_iri in sorted(recipient_links, key=order):
+            recipient_labels.append(link("recipient", rec_iri, recipient_links[rec_iri]))
+            if rec_iri not in recipients:
+                country = flows.nodes[rec_iri].country
+                if country is not None:
+                    places.add(country)
+                if country is None or eea_status(country) is None:
+                    unknown.add(name(rec_iri)[0])
+                recipients[rec_iri] = {"iri": str(rec_iri), "label": flows.label(rec_iri, lang),
+                                       **_place(country, flows, lang, flows.nodes[rec_iri].country_inferred)}
+                outside[rec_iri] = country is not None and eea_status(country) is False
+            activity_outside = activity_outside or outside[rec_iri]
+        for place, inferred in sorted(record.targets("third-country").items(), key=_by_iri):
             link("third-country", place, inferred)
             places.add(place)
-        for place, inferred in record.targets("location").items():
+            activity_outside = activity_outside or eea_status(place) is False
+        for place, inferred in sorted(record.targets("location").items(), key=_by_iri):
             link("location", place, inferred)
             locations.add(place)
-        activity_places = [flows.nodes[s].country for s in record.targets("recipient")]
-        activity_places += [flows.nodes[flows.nodes[s].provider].country for s in record.targets("system")
-                            if flows.nodes[s].provider is not None]
-        activity_places += list(record.targets("third-country")) + list(record.targets("location"))
+            activity_outside = activity_outside or eea_status(place) is False
         activities.append({
             "iri": str(act),
             "label": flows.label(act, lang),
@@ -167,7 +203,7 @@ def trace(graph: Graph, term: str, subject: str | None = None, lang: str | None 
             "systems": system_labels,
             "recipients": recipient_labels,
             "inferred": any(l["inferred"] for l in links),
-            "outside_eea": any(eea_status(p) is False for p in activity_places if p is not None),
+            "outside_eea": activity_outside,
             "links": links,
         })
 
@@ -235,6 +271,7 @@ def _is_transfer_basis(iri: URIRef) -> bool:
     return text.startswith(str(EU_GDPR)) and text[len(str(EU_GDPR)):].startswith(("A44", "A45", "A46", "A47", "A49"))
 
 
+@collector_paused
 def subject_inventory(graph: Graph, subject: str, lang: str | None = None) -> dict[str, Any]:
     """Everything the register says it holds on data subject ``subject`` (Art. 15 GDPR): per activity
     the categories, purposes, legal bases, retention, recipients, systems and transfers outside the EEA.
@@ -365,6 +402,7 @@ def entities(graph: Graph) -> dict[URIRef, NodeInfo]:
     return found
 
 
+@collector_paused
 def impact(graph: Graph, name: str, lang: str | None = None) -> dict[str, Any]:
     """What a system, provider or recipient matching ``name`` holds: the activities that use it (a
     provider: its systems), their data subjects and categories, with special categories (Art. 9) and

@@ -6,10 +6,16 @@ exported by tools that truncate.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 import unicodedata
 from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
@@ -74,9 +80,7 @@ def _broader_closure(graph: Graph, node: URIRef) -> set[URIRef]:
     return seen
 
 
-@lru_cache(maxsize=1)
-def _kind_members() -> dict[str, frozenset[URIRef]]:
-    graph = vocabulary_graph()
+def _kind_members_of(graph: Graph) -> dict[str, frozenset[URIRef]]:
     members: dict[str, set[URIRef]] = defaultdict(set)
     concepts = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
     for concept in concepts:
@@ -89,15 +93,157 @@ def _kind_members() -> dict[str, frozenset[URIRef]]:
     return {kind: frozenset(v) for kind, v in members.items()}
 
 
+# -- the vocabulary index: what term matching needs, without parsing the Turtle in every process ---------
+#
+# Parsing ontology/ with rdflib costs ~0.25 s per process and leaves ~9,000 triples of Python objects for
+# the garbage collector to walk; matching a term needs only the labels, the skos:broader links, the members
+# of each kind and which IRIs the vocabulary describes. _index() keeps those as one JSON file in the user's
+# cache folder, named after a hash of the ontology files and of this module, so an edited vocabulary (or
+# matching code) is read afresh; a missing or unreadable cache only costs the parse.
+
+_INDEX_FORMAT = 1
+_INDEX_LABEL_PROPS = (GG.matchLabel, SKOS.prefLabel, RDFS.label, SKOS.altLabel)
+_PROP_KEYS = {GG.matchLabel: "match", SKOS.prefLabel: "pref", RDFS.label: "label", SKOS.altLabel: "alt"}
+
+
+@dataclass(frozen=True)
+class VocabularyIndex:
+    """The vocabulary as term matching reads it: ``labels[prop]`` are (concept, text, language, is a
+    literal) in the graph's own order (the label index depends on it), ``own`` each concept's literal labels
+    per property in its own order (label_of takes the first), ``broader`` the IRI parents of each concept,
+    ``kinds`` the members of each kind, ``described`` every IRI the vocabulary says anything about."""
+
+    labels: dict[URIRef, tuple[tuple[URIRef, str, str | None, bool], ...]]
+    own: dict[URIRef, dict[URIRef, tuple[tuple[str, str | None], ...]]]
+    broader: dict[URIRef, tuple[URIRef, ...]]
+    kinds: dict[str, frozenset[URIRef]]
+    described: frozenset[URIRef]
+    # derived from the above by this module's matching code (normalize, _label_key), kept in the cache too
+    label_index: dict[str, dict[str, tuple[URIRef, ...]]] = field(default_factory=dict)
+    meanings: dict[str, tuple[tuple[str, frozenset[URIRef]], ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> "VocabularyIndex":
+        labels = {
+            prop: tuple((s, str(o), getattr(o, "language", None), isinstance(o, Literal))
+                        for s, o in graph.subject_objects(prop) if isinstance(s, URIRef))
+            for prop in _INDEX_LABEL_PROPS
+        }
+        own = {}
+        for concept in sorted({s for rows in labels.values() for s, *_ in rows}):
+            props = {prop: tuple((str(o), o.language) for o in graph.objects(concept, prop) if isinstance(o, Literal))
+                     for prop in _INDEX_LABEL_PROPS}
+            own[concept] = {prop: v for prop, v in props.items() if v}
+        broader: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for s, o in graph.subject_objects(SKOS.broader):
+            if isinstance(s, URIRef) and isinstance(o, URIRef) and o not in broader[s]:
+                broader[s].append(o)
+        base = cls(labels, own, {s: tuple(v) for s, v in broader.items()}, _kind_members_of(graph),
+                   frozenset(s for s in graph.subjects() if isinstance(s, URIRef)))
+        return replace(base, label_index=_build_label_index(base),
+                       meanings={kind: _build_meanings(base, kind) for kind in KINDS})
+
+    def to_json(self) -> dict:
+        return {
+            "format": _INDEX_FORMAT,
+            "labels": {_PROP_KEYS[p]: [list(row) for row in rows] for p, rows in self.labels.items()},
+            "own": {str(c): {_PROP_KEYS[p]: [list(v) for v in vs] for p, vs in props.items()}
+                    for c, props in self.own.items()},
+            "broader": {str(s): [str(o) for o in v] for s, v in self.broader.items()},
+            "kinds": {k: sorted(str(c) for c in v) for k, v in self.kinds.items()},
+            "described": sorted(str(s) for s in self.described),
+            "label_index": {kind: {key: [str(c) for c in v] for key, v in keys.items()}
+                            for kind, keys in self.label_index.items()},
+            "meanings": {kind: [[label, sorted(str(c) for c in group)] for label, group in v]
+                         for kind, v in self.meanings.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "VocabularyIndex":
+        if data.get("format") != _INDEX_FORMAT:
+            raise ValueError("another index format")
+        terms: dict[str, URIRef] = {}
+
+        def iri(text: str) -> URIRef:
+            found = terms.get(text)
+            if found is None:
+                found = terms[text] = URIRef(text)
+            return found
+
+        props = {key: prop for prop, key in _PROP_KEYS.items()}
+        return cls(
+            {props[k]: tuple((iri(s), text, lang, bool(lit)) for s, text, lang, lit in rows)
+             for k, rows in data["labels"].items()},
+            {iri(c): {props[k]: tuple((text, lang) for text, lang in vs) for k, vs in by_prop.items()}
+             for c, by_prop in data["own"].items()},
+            {iri(s): tuple(iri(o) for o in v) for s, v in data["broader"].items()},
+            {k: frozenset(iri(c) for c in v) for k, v in data["kinds"].items()},
+            frozenset(iri(s) for s in data["described"]),
+            {kind: {key: tuple(iri(c) for c in v) for key, v in keys.items()}
+             for kind, keys in data["label_index"].items()},
+            {kind: tuple((label, frozenset(iri(c) for c in group)) for label, group in v)
+             for kind, v in data["meanings"].items()},
+        )
+
+
+def cache_dir() -> Path:
+    """Where gdprgraph keeps files it can rebuild: $GDPRGRAPH_CACHE_DIR, else $XDG_CACHE_HOME/gdprgraph,
+    else ~/.cache/gdprgraph."""
+    if os.environ.get("GDPRGRAPH_CACHE_DIR"):
+        return Path(os.environ["GDPRGRAPH_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "gdprgraph"
+
+
+def _index_key() -> str:
+    """Hash of the ontology files (names and bytes) and of the code that derives the index from them."""
+    from gdprgraph.resources import ontology_files
+
+    digest = hashlib.sha256(f"format {_INDEX_FORMAT}\n".encode())
+    digest.update(Path(__file__).read_bytes())
+    for path in ontology_files():
+        digest.update(f"\n{path.name}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
 @lru_cache(maxsize=1)
+def _index() -> VocabularyIndex:
+    """The vocabulary index: from the cache when it matches the files, else built (and cached)."""
+    path = cache_dir() / f"vocabulary-{_index_key()}.json"
+    try:
+        return VocabularyIndex.from_json(json.loads(path.read_bytes()))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no cache yet, or a damaged one: rebuild
+    index = VocabularyIndex.from_graph(vocabulary_graph())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(index.to_json(), out, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: work without the cache
+    return index
+
+
+@lru_cache(maxsize=1)
+def _kind_members() -> dict[str, frozenset[URIRef]]:
+    return _index().kinds
+
+
 def _label_index() -> dict[str, dict[str, tuple[URIRef, ...]]]:
     """kind → normalised label → concepts. gg:matchLabel first; DPV's own labels as a fallback."""
-    graph = vocabulary_graph()
-    members = _kind_members()
+    return _index().label_index
+
+
+def _build_label_index(vocabulary: VocabularyIndex) -> dict[str, dict[str, tuple[URIRef, ...]]]:
+    members = vocabulary.kinds
+    claimed = {concept for concept, *_ in vocabulary.labels[GG.matchLabel]}  # concepts with a gg:matchLabel
     index: dict[str, dict[str, list[URIRef]]] = {kind: defaultdict(list) for kind in KINDS}
-    for prop in (GG.matchLabel, SKOS.prefLabel, RDFS.label, SKOS.altLabel):
-        for concept, label in graph.subject_objects(prop):
-            key = normalize(str(label))
+    for prop in _INDEX_LABEL_PROPS:
+        for concept, label, _lang, _literal in vocabulary.labels[prop]:
+            key = normalize(label)
             if not key:
                 continue
             for kind, kind_members in members.items():
@@ -105,7 +251,7 @@ def _label_index() -> dict[str, dict[str, tuple[URIRef, ...]]]:
                     bucket = index[kind][key]
                     # DPV's own labels only where no register label claims the key
                     if prop != GG.matchLabel and bucket and concept not in bucket:
-                        if any((c, GG.matchLabel, None) in graph for c in bucket):
+                        if any(c in claimed for c in bucket):
                             continue
                     if concept not in bucket:
                         bucket.append(concept)
@@ -201,30 +347,47 @@ def find_in_text(text: str, kind: str, max_words: int = 6) -> list[str]:
 
 def label_of(concept: URIRef, lang: str = "en", graph: Graph | None = None) -> str:
     """A human label for a concept: the requested language, else English, else the local name."""
-    graphs = [g for g in (graph, vocabulary_graph()) if g is not None]
+    own = _index().own.get(concept, {})
     for want in (lang, "en", None):
-        for g in graphs:
+        if graph is not None:
             for prop in (SKOS.prefLabel, RDFS.label, GG.matchLabel):
-                for label in g.objects(concept, prop):
+                for label in graph.objects(concept, prop):
                     if isinstance(label, Literal) and (want is None or label.language == want):
                         return str(label)
+        for prop in (SKOS.prefLabel, RDFS.label, GG.matchLabel):
+            for text, language in own.get(prop, ()):
+                if want is None or language == want:
+                    return text
     text = str(concept)
     return re.split(r"[#/]", text)[-1]
 
 
 def all_labels(kind: str) -> Iterable[str]:
     """Every label text of a kind (for suggestions)."""
-    graph = vocabulary_graph()
+    vocabulary = _index()
     members = _kind_members().get(kind, frozenset())
     for prop in (GG.matchLabel, SKOS.prefLabel, RDFS.label):
-        for concept, label in graph.subject_objects(prop):
+        for concept, label, _lang, _literal in vocabulary.labels[prop]:
             if concept in members:
-                yield str(label)
+                yield label
 
 
 def broader_closure(concept: URIRef) -> set[URIRef]:
     """All ancestors of a concept in the vocabulary (skos:broader+)."""
-    return _broader_closure(vocabulary_graph(), concept)
+    parents = _index().broader
+    seen: set[URIRef] = set()
+    todo = [concept]
+    while todo:
+        for parent in parents.get(todo.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
+def describes(iri: URIRef) -> bool:
+    """True when the vocabulary says anything about ``iri`` (it is the subject of one of its triples)."""
+    return iri in _index().described
 
 
 # -- resolve: a free-text term → the register's own concepts -------------------------------------------
@@ -296,13 +459,16 @@ def phrase_match(label: str, term: str, whole: bool = False) -> bool:
 @lru_cache(maxsize=None)
 def _vocabulary_labels(kind: str) -> dict[URIRef, tuple[str, ...]]:
     """Every label (any property of _LABEL_PROPS, any language) of every vocabulary concept of a kind."""
-    graph = vocabulary_graph()
+    return _vocabulary_labels_of(_index(), kind)
+
+
+def _vocabulary_labels_of(vocabulary: VocabularyIndex, kind: str) -> dict[URIRef, tuple[str, ...]]:
+    own = vocabulary.own
     labels: dict[URIRef, list[str]] = defaultdict(list)
-    for concept in _kind_members().get(kind, frozenset()):
+    for concept in vocabulary.kinds.get(kind, frozenset()):
         for prop in _LABEL_PROPS:
-            for label in graph.objects(concept, prop):
-                if isinstance(label, Literal):
-                    labels[concept].append(str(label))
+            for text, _lang in own.get(concept, {}).get(prop, ()):
+                labels[concept].append(text)
     return {concept: tuple(sorted(set(v))) for concept, v in labels.items()}
 
 
@@ -310,7 +476,6 @@ def _label_key(text: str) -> str:
     return _stem("".join(words(text)))
 
 
-@lru_cache(maxsize=None)
 def _meanings(kind: str) -> tuple[tuple[str, frozenset[URIRef]], ...]:
     """(label, concepts the label means together) for every vocabulary label of a kind.
 
@@ -319,17 +484,20 @@ def _meanings(kind: str) -> tuple[tuple[str, frozenset[URIRef]], ...]:
     (a business address, under pd:PhysicalAddress only, is not a home address). DPV's own labels each
     mean their one concept.
     """
-    graph = vocabulary_graph()
-    members = _kind_members().get(kind, frozenset())
+    return _index().meanings.get(kind, ())
+
+
+def _build_meanings(vocabulary: VocabularyIndex, kind: str) -> tuple[tuple[str, frozenset[URIRef]], ...]:
+    members = vocabulary.kinds.get(kind, frozenset())
     together: dict[str, set[URIRef]] = defaultdict(set)
     texts: dict[str, str] = {}
-    for concept, label in graph.subject_objects(GG.matchLabel):
-        if concept in members and isinstance(label, Literal):
-            key = _label_key(str(label))
+    for concept, label, _lang, literal in vocabulary.labels[GG.matchLabel]:
+        if concept in members and literal:
+            key = _label_key(label)
             together[key].add(concept)
-            texts.setdefault(key, str(label))
+            texts.setdefault(key, label)
     meanings = {(texts[k], frozenset(v)) for k, v in together.items() if k}
-    for concept, labels in _vocabulary_labels(kind).items():
+    for concept, labels in _vocabulary_labels_of(vocabulary, kind).items():
         for label in labels:
             if _label_key(label) and _label_key(label) not in together:
                 meanings.add((label, frozenset({concept})))
