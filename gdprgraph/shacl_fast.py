@@ -209,7 +209,8 @@ class Evaluator:
             return
         for component, check in compiled.checks:
             if not check(focus):
-                yield shape, component, focus
+                # pySHACL reports a node shape's sh:hasValue failure without sh:value
+                yield shape, component, None if component == SH.HasValueConstraintComponent else focus
         for prop in compiled.properties:
             yield from self.failures(prop, focus)
 

@@ -201,3 +201,48 @@ def test_constructs_it_does_not_cover_are_refused(constraint: str):
                                           f"{constraint} .", format="turtle")
     with pytest.raises(Unsupported):
         Evaluator(shapes, ox.Store()).check_rule(URIRef("http://example.org/s"))
+
+
+# -- disagreements found in review: each must agree with pySHACL on the same Oxigraph store, or be refused ------
+
+
+def _on_oxigraph(data_ttl: str, shapes_ttl: str) -> tuple[set, set]:
+    """(fast, pySHACL) results with the data parsed by Oxigraph itself (as `load_graph` does), not by rdflib:
+    the terms both evaluators see are then the store's."""
+    import pyshacl
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from gdprgraph.stores import _oxigraph_shim
+    from gdprgraph.validate import pyshacl_oxigraph_shim
+
+    _oxigraph_shim()
+    pyshacl_oxigraph_shim()
+    store = ox.Store()
+    store.load(input=(PREFIXES + data_ttl).encode(), format=ox.RdfFormat.TURTLE)
+    shapes = Graph().parse(data=PREFIXES + shapes_ttl, format="turtle")
+    evaluator = Evaluator(shapes, store)
+    fast = set()
+    for shape in set(shapes.subjects(SH.targetClass, None)) | set(shapes.subjects(SH.targetNode, None)) | set(
+            shapes.subjects(SH.targetSubjectsOf, None)) | set(shapes.subjects(SH.targetObjectsOf, None)):
+        for r in evaluator.check_rule(shape)():
+            fast.add((r.focus, r.source_shape, r.component, r.value))
+    data = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    return _comparable(fast), _comparable(_results(report))
+
+
+def _refused(shapes_ttl: str, shape: str = "http://example.org/s") -> None:
+    shapes = Graph().parse(data=PREFIXES + shapes_ttl, format="turtle")
+    with pytest.raises(Unsupported):
+        Evaluator(shapes, ox.Store()).check_rule(URIRef(shape))
+
+
+def test_has_value_on_a_node_shape_reports_no_value_as_pyshacl_does():
+    fast, reference = _on_oxigraph("ex:a ex:p ex:b . ex:q ex:r 7 .",
+                                   "ex:s a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:targetObjectsOf ex:r ; "
+                                   "sh:hasValue ex:z .")
+    assert len(reference) == 2
+    assert fast == reference
+
+
