@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -77,6 +77,8 @@ class _Data:
         self.store = store
         self._out: dict = {}
         self._in: dict = {}
+        self._literals: dict = {}
+        self._plain = (ox.NamedNode(str(XSD.string)), ox.NamedNode(str(RDF.langString)))
 
     def objects(self, subject, predicate) -> tuple:
         key = (subject, predicate)
@@ -86,7 +88,23 @@ class _Data:
                 found = ()
             else:
                 found = tuple({q.object: None for q in self.store.quads_for_pattern(subject, predicate, None)})
+                if any(isinstance(o, self.ox.Literal) for o in found):
+                    found = tuple(dict.fromkeys(self.as_pyshacl_sees(o) for o in found))
             self._out[key] = found
+        return found
+
+    def as_pyshacl_sees(self, node):
+        """A typed literal in the lexical form rdflib gives it, which is what pySHACL compares and matches.
+
+        Oxigraph keeps its own canonical forms ("2020-01-01T00:00:00Z", "1"^^xsd:float, " x "^^xsd:token);
+        pySHACL reads the same store through rdflib, which normalises again ("…+00:00", "1.0", "x"): sh:in,
+        sh:hasValue and sh:pattern would otherwise see another term than pySHACL does."""
+        if not isinstance(node, self.ox.Literal):
+            return node
+        found = self._literals.get(node)
+        if found is None:
+            found = node if node.datatype in self._plain else self.term(from_oxigraph(node))
+            self._literals[node] = found
         return found
 
     def subjects(self, predicate, obj) -> tuple:
@@ -348,14 +366,16 @@ class Evaluator:
         for prop in g.objects(shape, SH.targetSubjectsOf):
             found.update(dict.fromkeys(q.subject for q in data.store.quads_for_pattern(None, data.term(prop), None)))
         for prop in g.objects(shape, SH.targetObjectsOf):
-            found.update(dict.fromkeys(q.object for q in data.store.quads_for_pattern(None, data.term(prop), None)))
+            found.update(dict.fromkeys(data.as_pyshacl_sees(q.object)
+                                       for q in data.store.quads_for_pattern(None, data.term(prop), None)))
         for target in g.objects(shape, SH.target):
             select = g.value(target, SH.select)
             if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
                 raise Unsupported("a target other than an sh:SPARQLTarget with sh:select")
             prefixes = {str(g.value(d, SH.prefix)): str(g.value(d, SH.namespace))
                         for ontology in g.objects(target, SH.prefixes) for d in g.objects(ontology, SH.declare)}
-            found.update(dict.fromkeys(s["this"] for s in data.store.query(str(select), prefixes=prefixes)))
+            found.update(dict.fromkeys(data.as_pyshacl_sees(s["this"])
+                                       for s in data.store.query(str(select), prefixes=prefixes)))
         return list(found)
 
     def check_rule(self, rule_shape) -> Callable[[], list[Result]]:

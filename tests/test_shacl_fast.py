@@ -246,3 +246,24 @@ def test_has_value_on_a_node_shape_reports_no_value_as_pyshacl_does():
     assert fast == reference
 
 
+@pytest.mark.parametrize("literal", [
+    '"2020-01-01T00:00:00Z"^^xsd:dateTime', '"1.0"^^xsd:float', '" x "^^xsd:token', '"1.50"^^xsd:double',
+])
+def test_typed_literals_are_compared_and_matched_in_the_form_pyshacl_sees(literal: str):
+    """Oxigraph keeps its own canonical lexical form ("…Z", "1"^^xsd:float); pySHACL reads the store through
+    rdflib, which normalises again ("…+00:00", "1.0"): sh:in, sh:hasValue and sh:pattern must see rdflib's."""
+    lexical = literal.split('"')[1].strip()
+    fast, reference = _on_oxigraph(
+        f"ex:a ex:v {literal} .",
+        f"ex:s a sh:PropertyShape ; sh:targetSubjectsOf ex:v ; sh:path ex:v ; sh:in ( {literal} ) . "
+        f"ex:h a sh:PropertyShape ; sh:targetSubjectsOf ex:v ; sh:path ex:v ; sh:hasValue {literal} . "
+        f'ex:p a sh:PropertyShape ; sh:targetSubjectsOf ex:v ; sh:path ex:v ; sh:pattern "^{lexical}$" .')
+    assert fast == reference
+
+
+def test_typed_literal_focus_nodes_are_seen_as_pyshacl_sees_them():
+    fast, reference = _on_oxigraph('ex:a ex:v "1.0"^^xsd:float .',
+                                   'ex:s a sh:NodeShape ; sh:targetObjectsOf ex:v ; sh:in ( "1.0"^^xsd:float ) .')
+    assert fast == reference
+
+
