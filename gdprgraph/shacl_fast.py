@@ -34,7 +34,8 @@ _KNOWN = {
     SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.name,
     SH.description, SH.message, SH.severity, SH.order, SH.group, SH.defaultValue,
 }
-_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE, "x": re.VERBOSE}
+# pySHACL 0.40.1 honours only these two (it ignores "s", "x", "q"): any other flag is refused
+_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
 
 
 class Unsupported(Exception):
@@ -268,11 +269,14 @@ class Evaluator:
         g, data, ox = self.g, self.data, self.data.ox
         for pattern in g.objects(shape, SH.pattern):
             flags = 0
-            for letter in str(g.value(shape, SH.flags) or ""):
+            for letter in str(self._single(shape, SH.flags) or ""):
                 if letter not in _FLAGS:
                     raise Unsupported(f"sh:flags {letter!r}")
                 flags |= _FLAGS[letter]
-            regex = re.compile(str(pattern), flags)
+            try:
+                regex = re.compile(str(pattern), flags)
+            except re.error as why:
+                raise Unsupported(f"sh:pattern {str(pattern)!r}: {why}") from why
             yield SH.PatternConstraintComponent, lambda n, r=regex: (
                 not isinstance(n, ox.BlankNode) and r.search(n.value) is not None)
         for members in g.objects(shape, SH["in"]):
@@ -304,6 +308,13 @@ class Evaluator:
         for members in g.objects(shape, SH.xone):
             yield SH.XoneConstraintComponent, lambda n, m=self.list(members): sum(
                 self.conforms(s, n) for s in m) == 1
+
+    def _single(self, shape, prop):
+        """The one value of a parameter pySHACL reads once (it raises or picks one at random otherwise)."""
+        values = list(self.g.objects(shape, prop))
+        if len(values) > 1:
+            raise Unsupported(f"several {self.g.namespace_manager.normalizeUri(prop)} on one shape")
+        return values[0] if values else None
 
     def _node_kind(self, kind) -> Callable[[object], bool]:
         ox = self.data.ox

@@ -267,3 +267,17 @@ def test_typed_literal_focus_nodes_are_seen_as_pyshacl_sees_them():
     assert fast == reference
 
 
+@pytest.mark.parametrize("flags", ["s", "x", "I", "q"])
+def test_regex_flags_pyshacl_ignores_or_reads_differently_are_refused(flags: str):
+    # pySHACL 0.40.1 honours only "i" and "m" (lower-cased): "s" and "x" would be silently ignored there
+    _refused(f'ex:s a sh:PropertyShape ; sh:targetNode ex:a ; sh:path ex:v ; sh:pattern "a.b" ; sh:flags "{flags}" .')
+
+
+def test_several_flags_values_are_refused():
+    _refused('ex:s a sh:PropertyShape ; sh:targetNode ex:a ; sh:path ex:v ; sh:pattern "^a" ; sh:flags "i", "m" .')
+
+
+def test_a_regex_python_cannot_compile_is_refused_not_a_crash():
+    _refused('ex:s a sh:PropertyShape ; sh:targetNode ex:a ; sh:path ex:v ; sh:pattern "\\\\p{L}" .')
+
+
