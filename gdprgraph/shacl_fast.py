@@ -393,8 +393,9 @@ class Evaluator:
         """Compile the rule now (raising Unsupported), return the function that validates it."""
         g = self.g
         shapes = [rule_shape] + [p for p in g.objects(rule_shape, SH.property) if g.value(rule_shape, SH.path) is None]
+        done: set = set()
         for shape in shapes:  # compile everything reachable, so an unsupported construct shows up now
-            self._compile_all(shape, set())
+            self._compile_all(shape, set(), done)
 
         def run() -> list[Result]:
             results = []
@@ -408,18 +409,26 @@ class Evaluator:
             return results
         return run
 
-    def _compile_all(self, shape, seen: set) -> None:
-        if shape in seen:
+    def _compile_all(self, shape, path: set, done: set) -> None:
+        """Compile ``shape`` and every shape it refers to; ``path``: the shapes being compiled above it.
+
+        A shape that refers back to itself (SHACL leaves recursion undefined; pySHACL warns and cuts it
+        short) is refused: evaluating it here would recurse without end."""
+        if shape in path:
+            raise Unsupported(f"recursive shape {shape}")
+        if shape in done:
             return
-        seen.add(shape)
+        path.add(shape)
         self.compiled(shape)
         for prop in (SH.node, SH["not"], SH.property, SH.qualifiedValueShape):
             for inner in self.g.objects(shape, prop):
-                self._compile_all(inner, seen)
+                self._compile_all(inner, path, done)
         for prop in (SH["and"], SH["or"], SH.xone):
             for members in self.g.objects(shape, prop):
                 for inner in self.list(members):
-                    self._compile_all(inner, seen)
+                    self._compile_all(inner, path, done)
+        path.discard(shape)
+        done.add(shape)
         for target in self.g.objects(shape, SH.target):
             if (target, RDF.type, SH.SPARQLTarget) not in self.g or self.g.value(target, SH.select) is None:
                 raise Unsupported("a target other than an sh:SPARQLTarget with sh:select")

@@ -281,3 +281,15 @@ def test_a_regex_python_cannot_compile_is_refused_not_a_crash():
     _refused('ex:s a sh:PropertyShape ; sh:targetNode ex:a ; sh:path ex:v ; sh:pattern "\\\\p{L}" .')
 
 
+def test_a_shape_that_refers_to_itself_is_refused_not_a_recursion_error():
+    _refused("ex:s a sh:NodeShape ; sh:targetNode ex:x ; sh:property [ sh:path ex:p ; sh:node ex:s ] .")
+    _refused("ex:s a sh:NodeShape ; sh:targetNode ex:x ; sh:or ( [ sh:not ex:t ] ex:u ) . "
+             "ex:t sh:and ( ex:s ) . ex:u sh:nodeKind sh:IRI .")
+
+
+def test_a_shape_reached_twice_without_a_cycle_is_not_mistaken_for_recursion():
+    shapes = Graph().parse(data=PREFIXES + "ex:s a sh:NodeShape ; sh:targetNode ex:x ; sh:node ex:t ; "
+                                          "sh:not ex:t . ex:t sh:nodeKind sh:IRI .", format="turtle")
+    Evaluator(shapes, ox.Store()).check_rule(URIRef("http://example.org/s"))
+
+
