@@ -164,6 +164,8 @@ class Evaluator:
             predicate = data.term(node)
             return lambda n: frozenset(data.objects(n, predicate))
         if (node, RDF.first, None) in g:
+            if len(self.list(node)) < 2:  # pySHACL raises on a one-step sequence (or returns the step, nested)
+                raise Unsupported(f"sequence path {node} of fewer than two steps")
             steps = [self.path(step) for step in self.list(node)]
 
             def sequence(n):
@@ -174,6 +176,8 @@ class Evaluator:
             return sequence
         alternatives = g.value(node, SH.alternativePath)
         if alternatives is not None:
+            if len(self.list(alternatives)) < 2:  # pySHACL raises
+                raise Unsupported(f"alternative path {node} of fewer than two paths")
             options = [self.path(alt) for alt in self.list(alternatives)]
             return lambda n: frozenset(x for option in options for x in option(n))
         inverse = g.value(node, SH.inversePath)
@@ -239,12 +243,24 @@ class Evaluator:
         if found is None:
             g = self.g
             self._check_known(shape)
-            path = g.value(shape, SH.path)
-            qualified = g.value(shape, SH.qualifiedValueShape)
+            path = self._single(shape, SH.path)
+            qualified = self._single(shape, SH.qualifiedValueShape)
             if qualified is not None and (shape, SH.qualifiedValueShapesDisjoint, _TRUE) in g:
                 raise Unsupported("sh:qualifiedValueShapesDisjoint")
+            counts = (SH.minCount, SH.maxCount, SH.qualifiedMinCount, SH.qualifiedMaxCount)
+            for prop in counts:
+                self._single(shape, prop)
+            if path is None and any((shape, prop, None) in g for prop in counts + (SH.qualifiedValueShape,)):
+                raise Unsupported(f"counting constraint on node shape {shape}")  # pySHACL refuses the shape
+            if path is not None and (shape, SH.property, None) in g:
+                # pySHACL validates each value node against it, with the value as the result's focus node
+                raise Unsupported(f"sh:property on property shape {shape}")
+            deactivated = self._single(shape, SH.deactivated)
+            if deactivated is not None and not (isinstance(deactivated, Literal)
+                                                and deactivated.datatype == XSD.boolean):
+                raise Unsupported(f"sh:deactivated {deactivated!r}")  # pySHACL: bool(value), "false" is true
             found = _Shape(
-                deactivated=(shape, SH.deactivated, _TRUE) in g,
+                deactivated=deactivated is not None and bool(deactivated.value),
                 path=self.path(path) if path is not None else None,
                 checks=[(c, f) for c, f in self.node_checks(shape)
                         if path is None or c != SH.HasValueConstraintComponent],
@@ -301,6 +317,9 @@ class Evaluator:
             yield SH.NodeConstraintComponent, lambda n, s=node: self.conforms(s, n)
         for negated in g.objects(shape, SH["not"]):
             yield SH.NotConstraintComponent, lambda n, s=negated: not self.conforms(s, n)
+        for prop in (SH["and"], SH["or"], SH.xone):
+            if any(not self.list(members) for members in g.objects(shape, prop)):
+                raise Unsupported(f"empty {g.namespace_manager.normalizeUri(prop)} list")  # pySHACL raises
         for members in g.objects(shape, SH["and"]):
             yield SH.AndConstraintComponent, lambda n, m=self.list(members): all(self.conforms(s, n) for s in m)
         for members in g.objects(shape, SH["or"]):

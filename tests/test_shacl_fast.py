@@ -293,3 +293,29 @@ def test_a_shape_reached_twice_without_a_cycle_is_not_mistaken_for_recursion():
     Evaluator(shapes, ox.Store()).check_rule(URIRef("http://example.org/s"))
 
 
+def test_a_property_shape_nested_in_a_property_shape_is_refused():
+    # pySHACL validates each value node against it (results with the value as focus node)
+    _refused("ex:s a sh:PropertyShape ; sh:targetNode ex:x ; sh:path ex:p ; "
+             "sh:property [ sh:path ex:p ; sh:minCount 1 ] .")
+
+
+@pytest.mark.parametrize("shape", [
+    "sh:path ( ex:p )",  # pySHACL: a sequence path needs at least two items
+    "sh:path [ sh:alternativePath ( ex:p ) ]",  # and so does an alternative path
+    "sh:path ex:p, ex:q",  # pySHACL: at most one sh:path
+    "sh:path ex:p ; sh:minCount 1, 2",
+    "sh:path ex:p ; sh:maxCount 1, 2",
+    "sh:minCount 1",  # on a node shape: pySHACL refuses the shape
+    "sh:maxCount 1",
+    "sh:qualifiedValueShape [ sh:class ex:A ] ; sh:qualifiedMinCount 1",
+    "sh:and ( )",  # pySHACL: a shape list needs one member or more
+    "sh:or ( )",
+    "sh:xone ( )",
+    'sh:deactivated "true"',  # pySHACL: bool(value), so "false" as a string deactivates
+    "sh:deactivated 1",
+    "sh:deactivated true, false",
+])
+def test_shapes_pyshacl_rejects_or_reads_otherwise_are_refused(shape: str):
+    _refused(f"ex:s a sh:NodeShape ; sh:targetNode ex:x ; {shape} .")
+
+
