@@ -124,6 +124,8 @@ class _Data:
         if isinstance(node, Literal):
             if node.language:
                 return ox.Literal(str(node), language=node.language)
+            if node.datatype == XSD.string:  # not "x" for rdflib (so pySHACL), the same term in Oxigraph
+                raise Unsupported(f"explicit xsd:string literal {node.n3()} in the shapes")
             if node.datatype:
                 return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
             return ox.Literal(str(node))
@@ -412,6 +414,11 @@ class Evaluator:
         """Compile the rule now (raising Unsupported), return the function that validates it."""
         g = self.g
         shapes = [rule_shape] + [p for p in g.objects(rule_shape, SH.property) if g.value(rule_shape, SH.path) is None]
+        for prop in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf):
+            if any(not isinstance(t, URIRef) for t in g.objects(rule_shape, prop)):
+                raise Unsupported(f"{g.namespace_manager.normalizeUri(prop)} that is not an IRI")
+        for node in g.objects(rule_shape, SH.targetNode):
+            self.data.term(node)  # refuses a blank node of the shapes graph (now, not when the rule runs)
         done: set = set()
         for shape in shapes:  # compile everything reachable, so an unsupported construct shows up now
             self._compile_all(shape, set(), done)
