@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -34,7 +34,8 @@ _KNOWN = {
     SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.name,
     SH.description, SH.message, SH.severity, SH.order, SH.group, SH.defaultValue,
 }
-_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE, "x": re.VERBOSE}
+# pySHACL 0.40.1 honours only these two (it ignores "s", "x", "q"): any other flag is refused
+_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
 
 
 class Unsupported(Exception):
@@ -77,6 +78,8 @@ class _Data:
         self.store = store
         self._out: dict = {}
         self._in: dict = {}
+        self._literals: dict = {}
+        self._plain = (ox.NamedNode(str(XSD.string)), ox.NamedNode(str(RDF.langString)))
 
     def objects(self, subject, predicate) -> tuple:
         key = (subject, predicate)
@@ -86,7 +89,23 @@ class _Data:
                 found = ()
             else:
                 found = tuple({q.object: None for q in self.store.quads_for_pattern(subject, predicate, None)})
+                if any(isinstance(o, self.ox.Literal) for o in found):
+                    found = tuple(dict.fromkeys(self.as_pyshacl_sees(o) for o in found))
             self._out[key] = found
+        return found
+
+    def as_pyshacl_sees(self, node):
+        """A typed literal in the lexical form rdflib gives it, which is what pySHACL compares and matches.
+
+        Oxigraph keeps its own canonical forms ("2020-01-01T00:00:00Z", "1"^^xsd:float, " x "^^xsd:token);
+        pySHACL reads the same store through rdflib, which normalises again ("…+00:00", "1.0", "x"): sh:in,
+        sh:hasValue and sh:pattern would otherwise see another term than pySHACL does."""
+        if not isinstance(node, self.ox.Literal):
+            return node
+        found = self._literals.get(node)
+        if found is None:
+            found = node if node.datatype in self._plain else self.term(from_oxigraph(node))
+            self._literals[node] = found
         return found
 
     def subjects(self, predicate, obj) -> tuple:
@@ -105,6 +124,8 @@ class _Data:
         if isinstance(node, Literal):
             if node.language:
                 return ox.Literal(str(node), language=node.language)
+            if node.datatype == XSD.string:  # not "x" for rdflib (so pySHACL), the same term in Oxigraph
+                raise Unsupported(f"explicit xsd:string literal {node.n3()} in the shapes")
             if node.datatype:
                 return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
             return ox.Literal(str(node))
@@ -145,6 +166,8 @@ class Evaluator:
             predicate = data.term(node)
             return lambda n: frozenset(data.objects(n, predicate))
         if (node, RDF.first, None) in g:
+            if len(self.list(node)) < 2:  # pySHACL raises on a one-step sequence (or returns the step, nested)
+                raise Unsupported(f"sequence path {node} of fewer than two steps")
             steps = [self.path(step) for step in self.list(node)]
 
             def sequence(n):
@@ -155,6 +178,8 @@ class Evaluator:
             return sequence
         alternatives = g.value(node, SH.alternativePath)
         if alternatives is not None:
+            if len(self.list(alternatives)) < 2:  # pySHACL raises
+                raise Unsupported(f"alternative path {node} of fewer than two paths")
             options = [self.path(alt) for alt in self.list(alternatives)]
             return lambda n: frozenset(x for option in options for x in option(n))
         inverse = g.value(node, SH.inversePath)
@@ -209,7 +234,8 @@ class Evaluator:
             return
         for component, check in compiled.checks:
             if not check(focus):
-                yield shape, component, focus
+                # pySHACL reports a node shape's sh:hasValue failure without sh:value
+                yield shape, component, None if component == SH.HasValueConstraintComponent else focus
         for prop in compiled.properties:
             yield from self.failures(prop, focus)
 
@@ -219,12 +245,24 @@ class Evaluator:
         if found is None:
             g = self.g
             self._check_known(shape)
-            path = g.value(shape, SH.path)
-            qualified = g.value(shape, SH.qualifiedValueShape)
+            path = self._single(shape, SH.path)
+            qualified = self._single(shape, SH.qualifiedValueShape)
             if qualified is not None and (shape, SH.qualifiedValueShapesDisjoint, _TRUE) in g:
                 raise Unsupported("sh:qualifiedValueShapesDisjoint")
+            counts = (SH.minCount, SH.maxCount, SH.qualifiedMinCount, SH.qualifiedMaxCount)
+            for prop in counts:
+                self._single(shape, prop)
+            if path is None and any((shape, prop, None) in g for prop in counts + (SH.qualifiedValueShape,)):
+                raise Unsupported(f"counting constraint on node shape {shape}")  # pySHACL refuses the shape
+            if path is not None and (shape, SH.property, None) in g:
+                # pySHACL validates each value node against it, with the value as the result's focus node
+                raise Unsupported(f"sh:property on property shape {shape}")
+            deactivated = self._single(shape, SH.deactivated)
+            if deactivated is not None and not (isinstance(deactivated, Literal)
+                                                and deactivated.datatype == XSD.boolean):
+                raise Unsupported(f"sh:deactivated {deactivated!r}")  # pySHACL: bool(value), "false" is true
             found = _Shape(
-                deactivated=(shape, SH.deactivated, _TRUE) in g,
+                deactivated=deactivated is not None and bool(deactivated.value),
                 path=self.path(path) if path is not None else None,
                 checks=[(c, f) for c, f in self.node_checks(shape)
                         if path is None or c != SH.HasValueConstraintComponent],
@@ -249,11 +287,14 @@ class Evaluator:
         g, data, ox = self.g, self.data, self.data.ox
         for pattern in g.objects(shape, SH.pattern):
             flags = 0
-            for letter in str(g.value(shape, SH.flags) or ""):
+            for letter in str(self._single(shape, SH.flags) or ""):
                 if letter not in _FLAGS:
                     raise Unsupported(f"sh:flags {letter!r}")
                 flags |= _FLAGS[letter]
-            regex = re.compile(str(pattern), flags)
+            try:
+                regex = re.compile(str(pattern), flags)
+            except re.error as why:
+                raise Unsupported(f"sh:pattern {str(pattern)!r}: {why}") from why
             yield SH.PatternConstraintComponent, lambda n, r=regex: (
                 not isinstance(n, ox.BlankNode) and r.search(n.value) is not None)
         for members in g.objects(shape, SH["in"]):
@@ -278,6 +319,9 @@ class Evaluator:
             yield SH.NodeConstraintComponent, lambda n, s=node: self.conforms(s, n)
         for negated in g.objects(shape, SH["not"]):
             yield SH.NotConstraintComponent, lambda n, s=negated: not self.conforms(s, n)
+        for prop in (SH["and"], SH["or"], SH.xone):
+            if any(not self.list(members) for members in g.objects(shape, prop)):
+                raise Unsupported(f"empty {g.namespace_manager.normalizeUri(prop)} list")  # pySHACL raises
         for members in g.objects(shape, SH["and"]):
             yield SH.AndConstraintComponent, lambda n, m=self.list(members): all(self.conforms(s, n) for s in m)
         for members in g.objects(shape, SH["or"]):
@@ -285,6 +329,13 @@ class Evaluator:
         for members in g.objects(shape, SH.xone):
             yield SH.XoneConstraintComponent, lambda n, m=self.list(members): sum(
                 self.conforms(s, n) for s in m) == 1
+
+    def _single(self, shape, prop):
+        """The one value of a parameter pySHACL reads once (it raises or picks one at random otherwise)."""
+        values = list(self.g.objects(shape, prop))
+        if len(values) > 1:
+            raise Unsupported(f"several {self.g.namespace_manager.normalizeUri(prop)} on one shape")
+        return values[0] if values else None
 
     def _node_kind(self, kind) -> Callable[[object], bool]:
         ox = self.data.ox
@@ -347,22 +398,30 @@ class Evaluator:
         for prop in g.objects(shape, SH.targetSubjectsOf):
             found.update(dict.fromkeys(q.subject for q in data.store.quads_for_pattern(None, data.term(prop), None)))
         for prop in g.objects(shape, SH.targetObjectsOf):
-            found.update(dict.fromkeys(q.object for q in data.store.quads_for_pattern(None, data.term(prop), None)))
+            found.update(dict.fromkeys(data.as_pyshacl_sees(q.object)
+                                       for q in data.store.quads_for_pattern(None, data.term(prop), None)))
         for target in g.objects(shape, SH.target):
             select = g.value(target, SH.select)
             if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
                 raise Unsupported("a target other than an sh:SPARQLTarget with sh:select")
             prefixes = {str(g.value(d, SH.prefix)): str(g.value(d, SH.namespace))
                         for ontology in g.objects(target, SH.prefixes) for d in g.objects(ontology, SH.declare)}
-            found.update(dict.fromkeys(s["this"] for s in data.store.query(str(select), prefixes=prefixes)))
+            found.update(dict.fromkeys(data.as_pyshacl_sees(s["this"])
+                                       for s in data.store.query(str(select), prefixes=prefixes)))
         return list(found)
 
     def check_rule(self, rule_shape) -> Callable[[], list[Result]]:
         """Compile the rule now (raising Unsupported), return the function that validates it."""
         g = self.g
         shapes = [rule_shape] + [p for p in g.objects(rule_shape, SH.property) if g.value(rule_shape, SH.path) is None]
+        for prop in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf):
+            if any(not isinstance(t, URIRef) for t in g.objects(rule_shape, prop)):
+                raise Unsupported(f"{g.namespace_manager.normalizeUri(prop)} that is not an IRI")
+        for node in g.objects(rule_shape, SH.targetNode):
+            self.data.term(node)  # refuses a blank node of the shapes graph (now, not when the rule runs)
+        done: set = set()
         for shape in shapes:  # compile everything reachable, so an unsupported construct shows up now
-            self._compile_all(shape, set())
+            self._compile_all(shape, set(), done)
 
         def run() -> list[Result]:
             results = []
@@ -376,18 +435,26 @@ class Evaluator:
             return results
         return run
 
-    def _compile_all(self, shape, seen: set) -> None:
-        if shape in seen:
+    def _compile_all(self, shape, path: set, done: set) -> None:
+        """Compile ``shape`` and every shape it refers to; ``path``: the shapes being compiled above it.
+
+        A shape that refers back to itself (SHACL leaves recursion undefined; pySHACL warns and cuts it
+        short) is refused: evaluating it here would recurse without end."""
+        if shape in path:
+            raise Unsupported(f"recursive shape {shape}")
+        if shape in done:
             return
-        seen.add(shape)
+        path.add(shape)
         self.compiled(shape)
         for prop in (SH.node, SH["not"], SH.property, SH.qualifiedValueShape):
             for inner in self.g.objects(shape, prop):
-                self._compile_all(inner, seen)
+                self._compile_all(inner, path, done)
         for prop in (SH["and"], SH["or"], SH.xone):
             for members in self.g.objects(shape, prop):
                 for inner in self.list(members):
-                    self._compile_all(inner, seen)
+                    self._compile_all(inner, path, done)
+        path.discard(shape)
+        done.add(shape)
         for target in self.g.objects(shape, SH.target):
             if (target, RDF.type, SH.SPARQLTarget) not in self.g or self.g.value(target, SH.select) is None:
                 raise Unsupported("a target other than an sh:SPARQLTarget with sh:select")
