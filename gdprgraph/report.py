@@ -339,7 +339,7 @@ def report_context(graph: Graph, date: _dt.date | str, lang: str | None = None, 
     if findings is None:
         from gdprgraph.validate import validate_graph
 
-        findings = validate_graph(graph).findings
+        findings = validate_graph(graph, lang="en").findings  # the messages are English only (so far)
     t = strings()[lang]
     look = _Lookup(graph, lang)
     c = register.controller
