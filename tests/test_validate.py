@@ -272,7 +272,38 @@ def test_text_output_groups_by_activity_with_article_and_hint_and_no_colour_when
     assert "1 violation, 1 warning, 0 info" in out
 
 
+def test_lang_option_picks_the_language_of_messages_and_hints(flawed: Path):
+    """The fixture register states no dct:language: auto is English; --lang nl forces Dutch."""
+    auto = json.loads(run("validate", str(flawed), "--format", "json").stdout)
+    dutch = json.loads(run("validate", str(flawed), "--format", "json", "--lang", "nl").stdout)
+    assert auto == json.loads(run("validate", str(flawed), "--format", "json", "--lang", "en").stdout)
+    assert [list(f) for f in dutch["findings"]] == [list(f) for f in auto["findings"]]  # same keys
+    assert [(f["rule"], f["focus"], f["article"]) for f in dutch["findings"]] == [
+        (f["rule"], f["focus"], f["article"]) for f in auto["findings"]]
+    purpose = next(f for f in dutch["findings"] if f["rule"] == "purpose")
+    assert purpose["message"] == "Art. 30 lid 1 onder b AVG: de verwerkingsactiviteit vermeldt geen verwerkingsdoeleinde"
+    assert purpose["hint"] == 'Vermeld waarvoor de gegevens worden verwerkt (bv. "facturatie aan klanten").'
+    text = run("validate", str(flawed), "--lang", "nl")
+    assert text.exit_code == 1 and "Art. 30 lid 1 onder g AVG: de verwerkingsactiviteit beschrijft geen" in text.stdout
 
+
+def test_lang_option_refuses_an_unknown_language(flawed: Path):
+    result = run("validate", str(flawed), "--lang", "fr")
+    assert result.exit_code == 2
+    assert "--lang" in result.stderr and "fr" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_rules_lists_the_dutch_catalogue():
+    result = run("validate", "--rules", "--lang", "nl")
+    assert result.exit_code == 0
+    assert "Een verwerkingsactiviteit heeft geen doeleinde." in result.stdout
+    data = json.loads(run("validate", "--rules", "--format", "json", "--lang", "nl").stdout)
+    assert [r["id"] for r in data] == [r.id for r in rules()]
+    purpose = next(r for r in data if r["id"] == "purpose")
+    assert purpose["article"] == "Art. 30(1)(b)"
+    assert purpose["message"].startswith("Art. 30 lid 1 onder b AVG: ")
+    assert run("validate", "--rules").stdout == run("validate", "--rules", "--lang", "en").stdout
 
 
 def test_ttl_output_is_the_shacl_report_graph(flawed: Path):
@@ -284,6 +315,16 @@ def test_ttl_output_is_the_shacl_report_graph(flawed: Path):
     messages = {str(m) for m in report.objects(None, URIRef(sh + "resultMessage"))}
     assert any(m.startswith("Art. 30(1)(b)") for m in messages)
 
+
+def test_ttl_output_carries_the_message_in_the_chosen_language_with_its_tag(flawed: Path):
+    sh = "http://www.w3.org/ns/shacl#"
+    for lang, start in (("nl", "Art. 30 lid 1 onder b AVG: "), ("en", "Art. 30(1)(b): ")):
+        result = run("validate", str(flawed), "--format", "ttl", "--lang", lang)
+        report = Graph().parse(data=result.stdout, format="turtle")
+        (top,) = report.subjects(URIRef(sh + "focusNode"), URIRef("https://example.org/reg/no-purpose"))
+        messages = list(report.objects(top, URIRef(sh + "resultMessage")))
+        assert len(messages) == 1, messages  # the chosen language only, not both
+        assert messages[0].language == lang and str(messages[0]).startswith(start)
 
 
 # -- registers built from the model: transfers, special categories, provenance -----------------------------
