@@ -549,7 +549,7 @@ def viz_cmd(register: str | None, output: str, layout: str, focus: str | None, s
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=False),
               help="Output file: .md (Markdown), .html (one self-contained page) or .xlsx (spreadsheet).")
 @click.option("--lang", type=click.Choice(["en", "nl"]),
-              help="Language of headings and field names (default: the register's language, else en).")
+              help="Language of headings, field names and findings (default: the register's language, else en).")
 @click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Date printed as the generation date (default: today); fix it for reproducible output.")
 @register_options
