@@ -160,7 +160,7 @@ def _text(graph: Graph, shape, prop, lang: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=len(MESSAGE_LANGUAGES) + 1)
+@lru_cache(maxsize=None)  # one entry per language (and per call spelling)
 def rules(lang: str = "en") -> tuple[Rule, ...]:
     """The rule catalogue in its documented order, its texts (description, message, hint) in ``lang``."""
     if lang not in MESSAGE_LANGUAGES:
@@ -460,7 +460,7 @@ def _findings(ctx: _Context, results: Graph) -> list[Finding]:
         severity = _SEVERITY.get(results.value(result, SH.resultSeverity), rule.severity)
         composer = _COMPOSERS.get(rule.id)
         evidence = composer(ctx, focus, value) if composer else []
-        message = rule.message or str(results.value(result, SH.resultMessage) or rule.id)
+        message = rule.message or _message_in(results, result, ctx.message_lang) or rule.id
         if evidence:
             message += ": " + "; ".join(e.text for e in evidence)
         inferred = bool(evidence) and all(e.inferred for e in evidence)
@@ -478,6 +478,15 @@ def _findings(ctx: _Context, results: Graph) -> list[Finding]:
         is_activity = (focus, RDF.type, DPV.Process) in data
         keyed.append(((int(is_activity), finding.label.casefold(), finding.focus, _RANK[severity], rule.id, message), finding))
     return [finding for _, finding in sorted(keyed, key=lambda item: item[0])]
+
+
+def _message_in(results: Graph, result, lang: str) -> str | None:
+    """The engine's sh:resultMessage in ``lang``, else in English, else any (a shape without a rule id)."""
+    texts = {(m.language if isinstance(m, Literal) else None): str(m) for m in results.objects(result, SH.resultMessage)}
+    for want in (lang, "en", None):
+        if want in texts:
+            return texts[want]
+    return next(iter(texts.values()), None)
 
 
 # -- specific messages -----------------------------------------------------------------------------------
