@@ -324,9 +324,17 @@ def info_cmd(register: str | None, fmt: str) -> None:
     "engine and endpoints) or pyshacl (the reference SHACL engine, default with --engine rdflib). "
     "Findings are identical; fast is ~10x quicker on large registers.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", "en", "nl"]),
+    default="auto",
+    show_default=True,
+    help="Language of the messages and fix hints: auto = the register's language (dct:language) when the "
+    "messages exist in it, else English. With --rules, auto is English.",
+)
 @register_options
 @handle_errors
-def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool, validator: str) -> None:
+def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool, validator: str, lang: str) -> None:
     """Check a register against the GDPR rules (Art. 30(1)(a)-(g), Art. 6, 9, 10, 44-49, 87) with SHACL.
 
     Every finding names its rule, the article, the activity and a one-line fix; findings that rest on a
@@ -337,18 +345,22 @@ def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool,
       gdprgraph validate data/connexi/connexi-gdprwise-register.txt
       gdprgraph validate register.ttl --format json --fail-on warning
       gdprgraph validate big-register.nt --validator pyshacl   # the reference engine
-      gdprgraph validate --rules
+      gdprgraph validate register.ttl --lang nl                # Dutch messages and hints
+      gdprgraph validate --rules --lang nl
     """
     from gdprgraph.errors import InputError
     from gdprgraph.validate import holds_register, rules, shapes_graph, validate_graph
 
+    language = None if lang == "auto" else lang
     if list_rules:
-        if fmt == "ttl":
+        catalogue = rules(language or "en")
+        if fmt == "ttl":  # the shapes themselves, every language
             click.echo(shapes_graph().serialize(format="turtle"), nl=False)
         elif fmt == "json":
-            emit_json([rule.as_dict() for rule in rules()])
+            emit_json([rule.as_dict() for rule in catalogue])
         else:
-            rows = [{"rule": r.id, "severity": r.severity, "article": r.article or "", "fires_when": r.description} for r in rules()]
+            rows = [{"rule": r.id, "severity": r.severity, "article": r.article or "", "fires_when": r.description}
+                    for r in catalogue]
             emit_rows(rows, ["rule", "severity", "article", "fires_when"], "table", f"Rules ({len(rows)})")
         return
     params = click.get_current_context().params
@@ -359,7 +371,7 @@ def validate_cmd(register: str | None, fmt: str, fail_on: str, list_rules: bool,
         raise InputError("holds no register to validate: no activity (dpv:Process), register (dpv:ROPA) or "
                          "controller (dpv:DataController); import the register with gdprgraph first",
                          register or params.get("store") or params.get("endpoint"))
-    report = validate_graph(graph, validator=validator)
+    report = validate_graph(graph, validator=validator, lang=language)
     if fmt == "json":
         emit_json(report.as_dict())
     elif fmt == "ttl":
@@ -543,7 +555,7 @@ def viz_cmd(register: str | None, output: str, layout: str, focus: str | None, s
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=False),
               help="Output file: .md (Markdown), .html (one self-contained page) or .xlsx (spreadsheet).")
 @click.option("--lang", type=click.Choice(["en", "nl"]),
-              help="Language of headings and field names (default: the register's language, else en).")
+              help="Language of headings, field names and findings (default: the register's language, else en).")
 @click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Date printed as the generation date (default: today); fix it for reproducible output.")
 @register_options

@@ -152,8 +152,9 @@ def build_page(
     seeded from the columns, stabilisation bounded, physics off afterwards). ``focus`` (a data-category
     term, any language or level, as for ``gdprgraph trace``) and/or ``subject`` (a data-subject term)
     open the page highlighting that trace; unknown terms raise :class:`~gdprgraph.errors.UnknownTermError`.
-    ``findings``: True runs :func:`gdprgraph.validate.validate_graph` and marks each finding on its node,
-    False skips validation, a ``Report`` is used as is.
+    ``findings``: True runs :func:`gdprgraph.validate.validate_graph` and marks each finding on its node
+    (messages in ``lang`` when they exist in it, else in the register's language), False skips validation,
+    a ``Report`` is used as is.
     """
     from gdprgraph.flows import flow_graph
 
@@ -162,9 +163,10 @@ def build_page(
     flow = flow_graph(graph, lang)
     report = None
     if findings is True:
-        from gdprgraph.validate import validate_graph
+        from gdprgraph.validate import MESSAGE_LANGUAGES, validate_graph
 
-        report = validate_graph(graph)
+        # the findings in the labels' language when there are messages in it, else the register's
+        report = validate_graph(graph, lang=lang if lang in MESSAGE_LANGUAGES else None)
     elif findings:
         report = findings
     focus_ids, focus_label = _focus(graph, flow, focus, subject)

@@ -339,7 +339,7 @@ def report_context(graph: Graph, date: _dt.date | str, lang: str | None = None, 
     if findings is None:
         from gdprgraph.validate import validate_graph
 
-        findings = validate_graph(graph).findings
+        findings = validate_graph(graph, lang=lang).findings  # messages and hints in the report's language
     t = strings()[lang]
     look = _Lookup(graph, lang)
     c = register.controller
@@ -494,8 +494,9 @@ def format_for_path(path: str | Path) -> str:
 
 def render_report(graph: Graph, fmt: str, date: _dt.date | str, lang: str | None = None) -> str | bytes:
     """The register document: Markdown or HTML text, or XLSX bytes. ``date`` is printed as the generation
-    date (pass it in; the library never reads the clock). ``lang``: en or nl, default the register's
-    language (``dct:language`` of the ``dpv:ROPA`` node), else en."""
+    date (pass it in; the library never reads the clock). ``lang``: en or nl (headings, field names and the
+    validation findings' messages and hints), default the register's language (``dct:language`` of the
+    ``dpv:ROPA`` node), else en."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     context = report_context(graph, date, lang)

@@ -1,12 +1,14 @@
 """SHACL validation of a register: ``validate_graph(graph) → Report(conforms, findings, graph)``.
 
 The rules are data (``shapes/*.ttl``): each rule is one named shape with ``sh:name`` (the public rule id),
-``sh:severity``, an ``sh:message`` citing the article, ``ggsh:article`` and ``ggsh:hint``. Constraints are
+``sh:severity``, an ``sh:message`` citing the article, ``ggsh:article`` and ``ggsh:hint``, the texts once per
+language (``MESSAGE_LANGUAGES``: English and Dutch). Constraints are
 SHACL Core; rules that apply to some activities only pick them with a SPARQL-based target (one query per
 rule). Validation runs on the union of the register and the vocabulary (pyshacl's ``ont_graph`` does not
 carry DPV's punned types), with no inference and no network. Findings point at the activity (or the
 controller); this module makes each message specific (the category, recipient, provider or country
-involved) and says when a finding rests on a link the importer inferred.
+involved) and says when a finding rests on a link the importer inferred, in the register's language (or the
+one asked for): the phrases it composes are in ``_PHRASES``, one table per language.
 
 This is the only module that imports pyshacl.
 """
@@ -39,7 +41,7 @@ _NATIONAL_ID = GGO.NationalIdentificationNumber
 _INSIDE = frozenset({LOC.EEA, LOC.EU})
 _RECIPIENT_PROPS = (DPV.hasRecipient, DPV.hasDataProcessor)
 _LABEL_PROPS = (RDFS.label, SKOS.prefLabel, DPV.hasName)
-_KIND_NAMES = {
+_KIND_NAMES = {  # the type of an unmapped term → its key in _PHRASES["kinds"]
     DPV.PersonalData: "data category",
     DPV.DataSubject: "data subject",
     DPV.HumanSubject: "data subject",
@@ -47,7 +49,68 @@ _KIND_NAMES = {
     DPV.Country: "country",
     TECH.ProvisionMethod: "system type",
 }
-_SECTION_NAMES = {GG.ClientSystemSection: "client", GG.EmployeeSystemSection: "employee"}
+_SECTION_NAMES = {GG.ClientSystemSection: "client", GG.EmployeeSystemSection: "employee"}  # → _PHRASES["sections"]
+
+# The languages of the messages, descriptions and hints (each rule shape has them @en and @nl).
+MESSAGE_LANGUAGES = ("en", "nl")
+
+# The fragments the composers below add to a rule's message (the category, party, country, provenance).
+# Translate here, not in the composers; every language has every key (tests/test_validate.py checks).
+_PHRASES: dict[str, dict] = {
+    "en": {
+        "no_name": "no name",
+        "no_contact": "no contact details",
+        "and": " and ",
+        "recipient": 'recipient "{recipient}"',
+        "provider": 'provider "{provider}" of system "{system}"',
+        "located": "{parties} in {country}",
+        "third_country": "third country {country}",
+        "inferred": "(inferred link)",
+        "inferred_section": "(inferred link: system listed for the {sections} section)",
+        "inferred_sections": "(inferred link: system listed for the {sections} sections)",
+        "inferred_register": "(inferred link: system listed for the register, not for this activity)",
+        "inferred_subject": "(inferred link: data subject guessed from the data categories)",
+        "term": '{kind} "{label}"',
+        "sections": {"client": "client", "employee": "employee"},
+        "kinds": {"data category": "data category", "data subject": "data subject", "legal basis": "legal basis",
+                  "country": "country", "system type": "system type", "label": "label"},
+        "unnamed": "(unnamed)",
+    },
+    "nl": {
+        "no_name": "geen naam",
+        "no_contact": "geen contactgegevens",
+        "and": " en ",
+        "recipient": 'ontvanger "{recipient}"',
+        "provider": 'leverancier "{provider}" van systeem "{system}"',
+        # "(land: …)", not "in …": Dutch country names differ in their article (in België, in de Verenigde
+        # Staten, in het Verenigd Koninkrijk) and the names come from the vocabulary without one
+        "located": "{parties} (land: {country})",
+        "third_country": "derde land: {country}",
+        "inferred": "(afgeleid verband)",
+        "inferred_section": "(afgeleid verband: systeem vermeld bij de systemen voor {sections})",
+        "inferred_sections": "(afgeleid verband: systeem vermeld bij de systemen voor {sections})",
+        "inferred_register": "(afgeleid verband: systeem vermeld voor het hele register, niet voor deze "
+                             "verwerkingsactiviteit)",
+        "inferred_subject": "(afgeleid verband: categorie van betrokkenen afgeleid uit de categorieën van "
+                            "persoonsgegevens)",
+        "term": '{kind} "{label}"',
+        "sections": {"client": "klantgegevens", "employee": "medewerkersgegevens"},
+        "kinds": {"data category": "categorie van persoonsgegevens", "data subject": "categorie van betrokkenen",
+                  "legal basis": "grondslag", "country": "land", "system type": "type systeem", "label": "term"},
+        "unnamed": "(zonder naam)",
+    },
+}
+
+
+def message_language(lang: str | None, register_language: str | None) -> str:
+    """The language of the findings: ``lang`` when given ("en", "nl"), else the register's language
+    (``dct:language``, "nl-BE" counts as "nl") when the messages exist in it, else English."""
+    if lang is not None:
+        if lang not in MESSAGE_LANGUAGES:
+            raise ValueError(f"lang must be one of {', '.join(MESSAGE_LANGUAGES)} (or None), not {lang!r}")
+        return lang
+    primary = (register_language or "").split("-")[0].lower()
+    return primary if primary in MESSAGE_LANGUAGES else "en"
 _SYSTEM_SECTION = {GG.ClientSection: GG.ClientSystemSection, GG.EmployeeSection: GG.EmployeeSystemSection}
 
 
@@ -88,9 +151,20 @@ def shapes_graph() -> Graph:
     return graph
 
 
-@lru_cache(maxsize=1)
-def rules() -> tuple[Rule, ...]:
-    """The rule catalogue in its documented order."""
+def _text(graph: Graph, shape, prop, lang: str) -> str:
+    """The shape's ``prop`` in ``lang``, else in English, else "" (a rule is never left without text)."""
+    texts = {(o.language if isinstance(o, Literal) else None): str(o) for o in graph.objects(shape, prop)}
+    for want in (lang, "en", None):
+        if want in texts:
+            return texts[want]
+    return ""
+
+
+@lru_cache(maxsize=None)  # one entry per language (and per call spelling)
+def rules(lang: str = "en") -> tuple[Rule, ...]:
+    """The rule catalogue in its documented order, its texts (description, message, hint) in ``lang``."""
+    if lang not in MESSAGE_LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(MESSAGE_LANGUAGES)}, not {lang!r}")
     graph = shapes_graph()
     found = []
     for shape, name in graph.subject_objects(SH.name):
@@ -103,9 +177,9 @@ def rules() -> tuple[Rule, ...]:
                 id=str(name),
                 article=str(article) if article is not None else None,
                 severity=_SEVERITY[graph.value(shape, SH.severity)],
-                description=str(graph.value(shape, SH.description) or ""),
-                message=str(graph.value(shape, SH.message) or ""),
-                hint=str(graph.value(shape, GGSH.hint) or ""),
+                description=_text(graph, shape, SH.description, lang),
+                message=_text(graph, shape, SH.message, lang),
+                hint=_text(graph, shape, GGSH.hint, lang),
                 shape=str(shape),
                 order=int(order.toPython()) if order is not None else 999,
             )
@@ -152,6 +226,7 @@ class Report:
     conforms: bool
     findings: list[Finding]
     graph: Graph
+    lang: str = "en"  # the language of the messages and hints
 
     @property
     def counts(self) -> dict[str, int]:
@@ -177,7 +252,8 @@ class Report:
 VALIDATORS = ("auto", "fast", "pyshacl")
 
 
-def validate_graph(graph: Graph, vocabulary: Graph | None = None, validator: str = "auto") -> Report:
+def validate_graph(graph: Graph, vocabulary: Graph | None = None, validator: str = "auto",
+                   lang: str | None = None) -> Report:
     """Check a register graph against the rule catalogue (register + vocabulary, no inference, offline).
 
     ``validator``: "fast" evaluates the shapes with gdprgraph.shacl_fast on an Oxigraph store (memoised
@@ -185,11 +261,17 @@ def validate_graph(graph: Graph, vocabulary: Graph | None = None, validator: str
     reference SHACL engine; "auto" picks "fast" for Oxigraph and endpoint graphs and "pyshacl" for
     rdflib's memory store (the reference the tests compare against). Rules using a construct the fast
     evaluator does not cover run on pySHACL either way; findings are identical.
+
+    ``lang``: the language of the messages and hints, "en" or "nl"; None: the register's language
+    (``dct:language``) when the messages exist in it, else English. The SHACL report graph carries the
+    messages in that language, language-tagged.
     """
     from gdprgraph.stores import is_oxigraph, local_copy
 
     if validator not in VALIDATORS:
         raise ValueError(f"validator must be one of {', '.join(VALIDATORS)}, not {validator!r}")
+    if lang is not None:
+        message_language(lang, None)  # a bad value fails before the work
     graph = local_copy(graph)  # a SPARQL endpoint's register: fetched once, then validated as on Oxigraph
     if vocabulary is None:
         from gdprgraph.vocabulary import vocabulary_graph
@@ -211,9 +293,10 @@ def validate_graph(graph: Graph, vocabulary: Graph | None = None, validator: str
         results = _pyshacl_results(store, shapes_graph())
     bind_prefixes(results)
     results.bind("sh", SH)
-    findings = _findings(data, results)
+    ctx = _Context(data, lang, vocabulary)
+    findings = _findings(ctx, results)
     conforms = not any(f.severity == "violation" for f in findings)
-    return Report(conforms=conforms, findings=findings, graph=results)
+    return Report(conforms=conforms, findings=findings, graph=results, lang=ctx.message_lang)
 
 
 def holds_register(graph: Graph) -> bool:
@@ -362,9 +445,9 @@ def _oxigraph_data(graph: Graph, vocabulary: Graph):
     return Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID), store
 
 
-def _findings(data: Graph, results: Graph) -> list[Finding]:
-    by_shape = {URIRef(rule.shape): rule for rule in rules()}
-    ctx = _Context(data)
+def _findings(ctx: _Context, results: Graph) -> list[Finding]:
+    data = ctx.graph
+    by_shape = {URIRef(rule.shape): rule for rule in rules(ctx.message_lang)}
     keyed = []
     for result in results.objects(None, SH.result):  # top-level results (not their sh:detail)
         focus = results.value(result, SH.focusNode)
@@ -377,11 +460,11 @@ def _findings(data: Graph, results: Graph) -> list[Finding]:
         severity = _SEVERITY.get(results.value(result, SH.resultSeverity), rule.severity)
         composer = _COMPOSERS.get(rule.id)
         evidence = composer(ctx, focus, value) if composer else []
-        message = rule.message or str(results.value(result, SH.resultMessage) or rule.id)
+        message = rule.message or _message_in(results, result, ctx.message_lang) or rule.id
         if evidence:
             message += ": " + "; ".join(e.text for e in evidence)
         inferred = bool(evidence) and all(e.inferred for e in evidence)
-        results.set((result, SH.resultMessage, Literal(message, lang="en")))
+        results.set((result, SH.resultMessage, Literal(message, lang=ctx.message_lang)))
         finding = Finding(
             severity=severity,
             rule=rule.id,
@@ -397,6 +480,15 @@ def _findings(data: Graph, results: Graph) -> list[Finding]:
     return [finding for _, finding in sorted(keyed, key=lambda item: item[0])]
 
 
+def _message_in(results: Graph, result, lang: str) -> str | None:
+    """The engine's sh:resultMessage in ``lang``, else in English, else any (a shape without a rule id)."""
+    texts = {(m.language if isinstance(m, Literal) else None): str(m) for m in results.objects(result, SH.resultMessage)}
+    for want in (lang, "en", None):
+        if want in texts:
+            return texts[want]
+    return next(iter(texts.values()), None)
+
+
 # -- specific messages -----------------------------------------------------------------------------------
 
 
@@ -407,14 +499,20 @@ class _Evidence:
 
 
 class _Context:
-    """Look-ups on the validated graph for composing messages (memoised broader closures)."""
+    """Look-ups on the validated graph for composing messages (memoised broader closures).
 
-    def __init__(self, graph: Graph) -> None:
+    ``lang`` is the register's language (labels are read in it first); ``message_lang`` the language of the
+    messages (see :func:`message_language`), ``say`` its phrase table."""
+
+    def __init__(self, graph: Graph, lang: str | None = None, vocabulary: Graph | None = None) -> None:
         self.graph = graph
+        self.vocabulary = vocabulary if vocabulary is not None else graph
         self._closures: dict = {}
         self._inferred: dict = {}
         languages = [str(lang) for lang in graph.objects(None, DCTERMS.language)]
         self.lang = languages[0] if len(languages) == 1 else None
+        self.message_lang = message_language(lang, self.lang)
+        self.say = _PHRASES[self.message_lang]
 
     def inferred_links_of(self, act) -> set:
         """{(predicate, object)} of the links from ``act`` the importer inferred (gg:InferredLink statements);
@@ -444,8 +542,23 @@ class _Context:
                 if want is None or (literal.language or "") == want:
                     return str(literal)
         if isinstance(node, BNode):
-            return "(unnamed)"
+            return self.say["unnamed"]
         return str(node).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def country_name(self, country) -> str:
+        """The country's name in the message language: its own label in that language, else the vocabulary's
+        first label for it in that language (the name the report shows), else :meth:`label`. English
+        messages use :meth:`label` as they always did (DPV's English names)."""
+        want = self.message_lang
+        if want != "en" and not isinstance(country, Literal):
+            own = sorted(str(o) for p in _LABEL_PROPS for o in self.graph.objects(country, p)
+                         if isinstance(o, Literal) and o.language == want)
+            if own:
+                return own[0]
+            for label in self.vocabulary.objects(country, GG.matchLabel):  # in file order, like the report
+                if isinstance(label, Literal) and label.language == want:
+                    return str(label)
+        return self.label(country)
 
     def outside_eea(self, country) -> bool:
         return not (self.closure(country) & _INSIDE) and (country, GG.unmapped, Literal(True)) not in self.graph
@@ -457,14 +570,15 @@ class _Context:
         if prop == DPV.isImplementedUsingTechnology:
             listed = set(self.graph.objects(node, GG.section))
             own = {_SYSTEM_SECTION.get(s) for s in self.graph.objects(act, GG.section)} & listed
-            sections = sorted(_SECTION_NAMES.get(s, self.label(s)) for s in (own or listed))
+            names = self.say["sections"]
+            sections = sorted(names[_SECTION_NAMES[s]] if s in _SECTION_NAMES else self.label(s) for s in (own or listed))
             if sections:
-                plural = "s" if len(sections) > 1 else ""
-                return f"(inferred link: system listed for the {' and '.join(sections)} section{plural})"
-            return "(inferred link: system listed for the register, not for this activity)"
+                key = "inferred_sections" if len(sections) > 1 else "inferred_section"
+                return self.say[key].format(sections=self.say["and"].join(sections))
+            return self.say["inferred_register"]
         if prop == DPV.hasDataSubject:
-            return "(inferred link: data subject guessed from the data categories)"
-        return "(inferred link)"
+            return self.say["inferred_subject"]
+        return self.say["inferred"]
 
     def categories_under(self, act, roots: Iterable) -> list[_Evidence]:
         """Categories of ``act`` that are (skos:broader*) under one of ``roots``, named with their DPV type."""
@@ -492,25 +606,26 @@ class _Context:
                 for country in g.objects(recipient, DPV.hasCountry):
                     if self.outside_eea(country):
                         note = self.inferred_note(act, prop, recipient)
-                        items.add((f'recipient "{self.label(recipient)}"', self.label(country), note))
+                        party = self.say["recipient"].format(recipient=self.label(recipient))
+                        items.add((party, self.country_name(country), note))
         for system in g.objects(act, DPV.isImplementedUsingTechnology):
             for provider in g.objects(system, TECH.hasProvider):
                 for country in g.objects(provider, DPV.hasCountry):
                     if self.outside_eea(country):
                         note = self.inferred_note(act, DPV.isImplementedUsingTechnology, system)
-                        party = f'provider "{self.label(provider)}" of system "{self.label(system)}"'
-                        items.add((party, self.label(country), note))
+                        party = self.say["provider"].format(provider=self.label(provider), system=self.label(system))
+                        items.add((party, self.country_name(country), note))
         groups: dict[tuple[str, str | None], list[str]] = {}
         for party, country, note in items:
             groups.setdefault((country, note), []).append(party)
         found = []
         for (country, note), parties in groups.items():
-            text = ", ".join(sorted(parties, key=str.casefold)) + f" in {country}"
+            text = self.say["located"].format(parties=", ".join(sorted(parties, key=str.casefold)), country=country)
             found.append(_Evidence(text + (f" {note}" if note else ""), note is not None))
         if third_countries:
             for country in set(g.objects(act, DPV.hasThirdCountry)):
                 if self.outside_eea(country):
-                    found.append(_Evidence(f"third country {self.label(country)}"))
+                    found.append(_Evidence(self.say["third_country"].format(country=self.country_name(country))))
         return sorted(found, key=lambda e: (e.inferred, e.text.casefold()))
 
 
@@ -518,10 +633,10 @@ def _controller_identity(ctx: _Context, focus, _value) -> list[_Evidence]:
     g = ctx.graph
     missing = []
     if not any((focus, p, None) in g for p in (DPV.hasName, RDFS.label)):
-        missing.append("no name")
+        missing.append(ctx.say["no_name"])
     if not any((focus, p, None) in g for p in (DPV.hasContact, DPV.hasAddress, GG.privacyContact, DPV.hasDataProtectionOfficer)):
-        missing.append("no contact details")
-    return [_Evidence(" and ".join(missing))] if missing else []
+        missing.append(ctx.say["no_contact"])
+    return [_Evidence(ctx.say["and"].join(missing))] if missing else []
 
 
 def _retention_texts(ctx: _Context, focus, _value) -> list[_Evidence]:
@@ -533,7 +648,7 @@ def _unmapped(ctx: _Context, focus, value) -> list[_Evidence]:
     if value is None:
         return []
     kinds = sorted({_KIND_NAMES[t] for t in ctx.graph.objects(value, RDF.type) if t in _KIND_NAMES})
-    text = f'{kinds[0] if kinds else "label"} "{ctx.label(value)}"'
+    text = ctx.say["term"].format(kind=ctx.say["kinds"][kinds[0] if kinds else "label"], label=ctx.label(value))
     notes = {ctx.inferred_note(focus, p, value) for p in (DPV.hasDataSubject, DPV.hasPersonalData)} - {None}
     note = next(iter(notes), None)
     return [_Evidence(text + (f" {note}" if note else ""), note is not None)]

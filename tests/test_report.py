@@ -80,6 +80,22 @@ def test_golden_markdown(seed, lang):
     golden(f"connexi-{lang}.md", render_report(seed, "md", DATE, lang=lang))
 
 
+def test_findings_are_in_the_reports_language(seed):
+    """--lang nl: Dutch messages and hints (no "English only" remark); --lang en on the Dutch seed: English."""
+    dutch = report_context(seed, DATE, "nl")
+    english = report_context(seed, DATE, "en")
+    assert [r["rule"] for r in dutch["rules"]] == [r["rule"] for r in english["rules"]]
+    hints = {r["rule"]: r["hint"] for r in dutch["rules"]}
+    assert hints["purpose"] == 'Vermeld waarvoor de gegevens worden verwerkt (bv. "facturatie aan klanten").'
+    messages = [f.message for a in dutch["activities"] for f in a.findings]
+    assert messages and all("AVG" in m for m in messages)
+    assert not any("inferred link" in m for m in messages)
+    english_messages = [f.message for a in english["activities"] for f in a.findings]
+    assert all("AVG" not in m for m in english_messages) and any("inferred link" in m for m in english_messages)
+    for fmt in ("md", "html"):
+        assert "in het Engels" not in render_report(seed, fmt, DATE, lang="nl")
+
+
 def test_default_language_is_the_registers(seed, tmp_path):
     out = tmp_path / "r.md"
     result = CliRunner().invoke(main, ["report", str(SEED), "-o", str(out), "--date", DATE])
@@ -100,7 +116,7 @@ def test_both_languages_have_every_string():
     table = strings()
     assert set(table["en"]) == set(table["nl"])
     for lang in ("en", "nl"):
-        assert [key for key, text in table[lang].items() if not text and key != "messages_lang"] == []
+        assert [key for key, text in table[lang].items() if not text] == []
 
 
 # -- what the document says ------------------------------------------------------------------------------

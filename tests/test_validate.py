@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,51 @@ def test_every_rule_shape_is_named_with_severity_message_citing_its_article_and_
         assert rule.message and rule.hint and rule.description, rule.id
         if rule.article:
             assert rule.message.startswith(rule.article + ":"), rule.id
+
+
+def dutch_citation(article: str) -> str:
+    """"Art. 30(1)(b)" → "Art. 30 lid 1 onder b AVG", as the Dutch messages cite the article."""
+    text = article.replace(", ", " en ")
+    text = re.sub(r"\((\d+)\)", r" lid \1", text)
+    text = re.sub(r"\(([a-z])\)", r" onder \1", text)
+    return text + " AVG"
+
+
+def test_every_rule_shape_has_message_description_and_hint_in_english_and_dutch():
+    graph = shapes_graph()
+    sh, ggsh = "http://www.w3.org/ns/shacl#", "https://w3id.org/gdprgraph/shapes#"
+    for rule in rules():
+        for prop in (URIRef(sh + "message"), URIRef(sh + "description"), URIRef(ggsh + "hint")):
+            tags = sorted(o.language for o in graph.objects(URIRef(rule.shape), prop))
+            assert tags == ["en", "nl"], (rule.id, prop, tags)
+    english, dutch = {r.id: r for r in rules("en")}, {r.id: r for r in rules("nl")}
+    assert list(english) == list(dutch)  # same rules, same order, same ids
+    for rule_id, nl in dutch.items():
+        en = english[rule_id]
+        assert (nl.article, nl.severity, nl.shape) == (en.article, en.severity, en.shape), rule_id
+        assert nl.message and nl.description and nl.hint, rule_id
+        assert (nl.message, nl.description, nl.hint) != (en.message, en.description, en.hint), rule_id
+        if nl.article:
+            assert nl.message.startswith(dutch_citation(nl.article) + ":"), (rule_id, nl.message)
+    assert dutch["purpose"].message == ("Art. 30 lid 1 onder b AVG: de verwerkingsactiviteit vermeldt geen "
+                                        "verwerkingsdoeleinde")
+    assert dutch["transfer-safeguard"].message.startswith("Art. 44-46 en 49 AVG: ")
+    with pytest.raises(ValueError, match="lang"):
+        rules("fr")
+
+
+def test_every_language_has_every_phrase():
+    from gdprgraph.validate import _PHRASES, MESSAGE_LANGUAGES
+
+    assert sorted(_PHRASES) == sorted(MESSAGE_LANGUAGES)
+    english = _PHRASES["en"]
+    for lang, table in _PHRASES.items():
+        assert table.keys() == english.keys(), lang
+        for key, value in table.items():
+            if isinstance(value, dict):
+                assert value.keys() == english[key].keys(), (lang, key)
+            else:  # the same placeholders
+                assert re.findall(r"{\w+}", value) == re.findall(r"{\w+}", english[key]), (lang, key)
 
 
 def test_constraints_are_shacl_core_and_targets_declare_their_prefixes():
@@ -226,6 +272,40 @@ def test_text_output_groups_by_activity_with_article_and_hint_and_no_colour_when
     assert "1 violation, 1 warning, 0 info" in out
 
 
+def test_lang_option_picks_the_language_of_messages_and_hints(flawed: Path):
+    """The fixture register states no dct:language: auto is English; --lang nl forces Dutch."""
+    auto = json.loads(run("validate", str(flawed), "--format", "json").stdout)
+    dutch = json.loads(run("validate", str(flawed), "--format", "json", "--lang", "nl").stdout)
+    assert auto == json.loads(run("validate", str(flawed), "--format", "json", "--lang", "en").stdout)
+    assert [list(f) for f in dutch["findings"]] == [list(f) for f in auto["findings"]]  # same keys
+    assert [(f["rule"], f["focus"], f["article"]) for f in dutch["findings"]] == [
+        (f["rule"], f["focus"], f["article"]) for f in auto["findings"]]
+    purpose = next(f for f in dutch["findings"] if f["rule"] == "purpose")
+    assert purpose["message"] == "Art. 30 lid 1 onder b AVG: de verwerkingsactiviteit vermeldt geen verwerkingsdoeleinde"
+    assert purpose["hint"] == 'Vermeld waarvoor de gegevens worden verwerkt (bv. "facturatie aan klanten").'
+    text = run("validate", str(flawed), "--lang", "nl")
+    assert text.exit_code == 1 and "Art. 30 lid 1 onder g AVG: de verwerkingsactiviteit beschrijft geen" in text.stdout
+
+
+def test_lang_option_refuses_an_unknown_language(flawed: Path):
+    result = run("validate", str(flawed), "--lang", "fr")
+    assert result.exit_code == 2
+    assert "--lang" in result.stderr and "fr" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_rules_lists_the_dutch_catalogue():
+    result = run("validate", "--rules", "--lang", "nl")
+    assert result.exit_code == 0
+    assert "Een verwerkingsactiviteit heeft geen doeleinde." in result.stdout
+    data = json.loads(run("validate", "--rules", "--format", "json", "--lang", "nl").stdout)
+    assert [r["id"] for r in data] == [r.id for r in rules()]
+    purpose = next(r for r in data if r["id"] == "purpose")
+    assert purpose["article"] == "Art. 30(1)(b)"
+    assert purpose["message"].startswith("Art. 30 lid 1 onder b AVG: ")
+    assert run("validate", "--rules").stdout == run("validate", "--rules", "--lang", "en").stdout
+
+
 def test_ttl_output_is_the_shacl_report_graph(flawed: Path):
     result = run("validate", str(flawed), "--format", "ttl")
     assert result.exit_code == 1
@@ -234,6 +314,17 @@ def test_ttl_output_is_the_shacl_report_graph(flawed: Path):
     assert len(list(report.subjects(URIRef(sh + "focusNode"), URIRef("https://example.org/reg/no-purpose")))) == 1
     messages = {str(m) for m in report.objects(None, URIRef(sh + "resultMessage"))}
     assert any(m.startswith("Art. 30(1)(b)") for m in messages)
+
+
+def test_ttl_output_carries_the_message_in_the_chosen_language_with_its_tag(flawed: Path):
+    sh = "http://www.w3.org/ns/shacl#"
+    for lang, start in (("nl", "Art. 30 lid 1 onder b AVG: "), ("en", "Art. 30(1)(b): ")):
+        result = run("validate", str(flawed), "--format", "ttl", "--lang", lang)
+        report = Graph().parse(data=result.stdout, format="turtle")
+        (top,) = report.subjects(URIRef(sh + "focusNode"), URIRef("https://example.org/reg/no-purpose"))
+        messages = list(report.objects(top, URIRef(sh + "resultMessage")))
+        assert len(messages) == 1, messages  # the chosen language only, not both
+        assert messages[0].language == lang and str(messages[0]).startswith(start)
 
 
 # -- registers built from the model: transfers, special categories, provenance -----------------------------
@@ -268,7 +359,7 @@ def test_us_recipient_outside_eu_activity_and_trade_union_data_are_flagged():
         lawful_activity("Drukwerk", recipients=(Recipient("Imprimerie Lyon", "FR"),), no_recipients=False),
     )
     graph = build_graph(register)
-    report = validate_graph(graph)
+    report = validate_graph(graph, lang="en")  # a Dutch register: its findings would be in Dutch otherwise
     found = {(f.rule, f.label) for f in report.findings}
     assert ("transfer-safeguard", "CRM") in found
     assert ("transfer-country-missing", "Support") in found
@@ -289,13 +380,34 @@ def test_finding_on_an_inferred_system_link_says_so():
         lawful_activity("Stated", systems=(Ref("Calendly"),), legal_bases=("Art. 6(1)(b)", "eu-gdpr:A46-2-c")),
         systems=(calendly,),
     )
-    report = validate_graph(build_graph(register))
+    report = validate_graph(build_graph(register), lang="en")
     found = {f.label: f for f in by_rule(report, "location-contradiction")}
     inferred, stated = found["Klantenafspraken"], found["Stated"]
     assert inferred.inferred is True
     assert "(inferred link: system listed for the client section)" in inferred.message
     assert "Calendly LLC" in inferred.message
     assert stated.inferred is False and "inferred" not in stated.message
+
+
+def test_composed_specifics_are_in_dutch_on_a_dutch_register():
+    calendly = System("Calendly", type="Public cloud", provider="Calendly LLC", country="US", sections=("client-systems",))
+    register = model_register(
+        lawful_activity("Klantenafspraken", systems=(Ref("Calendly", inferred=True),), legal_bases=("Art. 6(1)(b)",)),
+        lawful_activity("CRM", recipients=(Recipient("Acme CRM Inc.", "US"),), no_recipients=False, location=None),
+        lawful_activity("Verweg", recipients=(Recipient("Ergens BV", "Atlantis"),), no_recipients=False),
+        systems=(calendly,),
+    )
+    report = validate_graph(build_graph(register))  # model_register: language="nl"
+    assert report.lang == "nl"
+    found = {(f.rule, f.label): f for f in report.findings}
+    inferred = found[("transfer-safeguard", "Klantenafspraken")]
+    assert inferred.inferred is True
+    assert inferred.message.endswith(': leverancier "Calendly LLC" van systeem "Calendly" (land: Verenigde Staten) '
+                                     "(afgeleid verband: systeem vermeld bij de systemen voor klantgegevens)")
+    assert found[("transfer-safeguard", "CRM")].message.endswith(': ontvanger "Acme CRM Inc." (land: Verenigde Staten)')
+    assert found[("unmapped-term", "Verweg")].message == (
+        'een term uit het register kon niet aan een DPV-begrip worden gekoppeld: land "Atlantis"')
+    assert not [f for f in report.findings if "inferred" in f.message or " in United" in f.message]
 
 
 def test_unknown_or_unmapped_country_is_not_a_transfer():
@@ -333,6 +445,9 @@ def test_controller_findings_point_at_the_controller_and_come_first():
     assert [f.rule for f in report.findings][:2] == ["controller-identity", "controller-identity"]
     no_name = next(f for f in report.findings if f.focus.endswith("fail-no-name"))
     assert "no name" in no_name.message
+    dutch = validate_graph(graph, lang="nl")
+    no_name = next(f for f in dutch.findings if f.focus.endswith("fail-no-name"))
+    assert no_name.message.startswith("Art. 30 lid 1 onder a AVG: ") and no_name.message.endswith(": geen naam")
     assert report.findings[-1].rule == "purpose"
 
 
@@ -364,6 +479,64 @@ def test_seed_findings(seed_report):
     assert lia == legitimate
     assert "purpose-looks-like-retention" in rules_by_label["Nieuwsbrief / promotie"]
     assert report.conforms is False
+
+
+def test_seed_findings_are_in_dutch_the_registers_language(seed_report):
+    graph, report = seed_report  # validate_graph(graph): no lang given, the register says dct:language "nl"
+    assert report.lang == "nl"
+    special = next(f for f in by_rule(report, "special-category-condition") if f.label == "Uitzendarbeid")
+    assert special.message == (
+        "Art. 9 lid 2 AVG: er worden bijzondere categorieën van persoonsgegevens verwerkt zonder "
+        'uitzonderingsgrond uit art. 9 lid 2: "Dagen ziekteverzuim" (Health)')
+    assert special.hint == (
+        "Vermeld de uitzonderingsgrond uit art. 9 lid 2 (bv. onder b: arbeidsrecht, onder a: uitdrukkelijke "
+        "toestemming) of stop met het verwerken van deze gegevens.")
+    assert special.article == "Art. 9(2)"  # the article key stays language-neutral
+    transfer = next(f for f in by_rule(report, "transfer-safeguard") if f.label == "Aanwerving werknemers")
+    assert transfer.message == (
+        "Art. 44-46 en 49 AVG: persoonsgegevens worden doorgegeven naar buiten de EER zonder "
+        "adequaatheidsbesluit, passende waarborgen volgens art. 46 of afwijking volgens art. 49: "
+        'leverancier "Google.com" van systeem "Google Gmail & Apps", leverancier "Microsoft.com" van systeem '
+        '"Microsoft Outlook & Office" (land: Verenigde Staten) '
+        "(afgeleid verband: systeem vermeld bij de systemen voor medewerkersgegevens)")
+    assert transfer.inferred is True
+    # the SHACL report graph carries the Dutch message, tagged @nl
+    messages = {m.language for m in report.graph.objects(None, URIRef("http://www.w3.org/ns/shacl#resultMessage"))
+                if str(m).startswith("Art. 9 lid 2 AVG")}
+    assert messages == {"nl"}
+
+
+def test_forcing_english_on_the_dutch_seed_gives_the_english_messages(seed_report):
+    graph, dutch = seed_report
+    english = validate_graph(graph, lang="en")
+    assert english.lang == "en"
+    assert [(f.rule, f.focus, f.severity, f.article, f.inferred) for f in english.findings] == [
+        (f.rule, f.focus, f.severity, f.article, f.inferred) for f in dutch.findings]
+    special = next(f for f in by_rule(english, "special-category-condition") if f.label == "Uitzendarbeid")
+    assert special.message == ("Art. 9(2): special categories of personal data are processed without an Art. 9(2) "
+                               'condition: "Dagen ziekteverzuim" (Health)')
+    assert all(f.message.startswith(f.article + ":") for f in english.findings if f.article)
+    assert not any("AVG" in f.message or "afgeleid" in f.message for f in english.findings)
+
+
+@pytest.mark.parametrize("language, expected", [("nl", "nl"), ("nl-BE", "nl"), ("EN", "en"), ("fr", "en"), (None, "en")])
+def test_message_language_follows_the_register_when_there_is_a_translation(language, expected):
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS
+
+    graph = Graph().parse(FIXTURES / "base.ttl").parse(FIXTURES / "rules" / "purpose.ttl")
+    graph.remove((None, DCTERMS.language, None))
+    if language is not None:
+        graph.add((URIRef("https://example.org/reg/register"), DCTERMS.language, Literal(language)))
+    report = validate_graph(graph)
+    assert report.lang == expected
+    purpose = by_rule(report, "purpose")[0]
+    assert purpose.message.startswith("Art. 30 lid 1 onder b AVG:" if expected == "nl" else "Art. 30(1)(b):")
+
+
+def test_an_unknown_message_language_is_refused():
+    with pytest.raises(ValueError, match="lang"):
+        validate_graph(Graph(), lang="fr")
 
 
 def test_seed_findings_point_at_activities_or_the_controller(seed_report):
