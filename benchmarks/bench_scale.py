@@ -391,6 +391,9 @@ def all_commands(row: dict, tmp: Path) -> None:
 
 def main() -> None:
     argv = sys.argv[1:]
+    if {"-h", "--help"} & set(argv):
+        print(__doc__)
+        raise SystemExit(0)
     if argv[:1] == ["--cli-peak"]:
         _run_cli_with_peak(argv[1], argv[3:])
         return

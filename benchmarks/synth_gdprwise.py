@@ -74,6 +74,9 @@ def generate(n: int, seed: int = 42, lang: str = "nl") -> str:
 
 
 if __name__ == "__main__":
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+        raise SystemExit(0)
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 42
     lang = sys.argv[sys.argv.index("--lang") + 1] if "--lang" in sys.argv else "nl"
