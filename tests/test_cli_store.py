@@ -20,6 +20,7 @@ from rdflib.compare import isomorphic
 from gdprgraph.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cli_helpers import one_line_error  # noqa: E402
 from registers import ACME_BASE, write_acme  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,14 +46,6 @@ def run(*args):
 def answer(result) -> tuple[int, object]:
     assert "Traceback" not in result.output, result.output
     return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else None
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 @pytest.fixture(scope="module")

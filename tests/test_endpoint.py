@@ -34,6 +34,7 @@ from gdprgraph.stores import (count_at_endpoint, endpoint_graph, is_endpoint, lo
 from gdprgraph.validate import validate_graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cli_helpers import one_line_error  # noqa: E402
 from registers import ACME_BASE, write_acme  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,14 +211,6 @@ def endpoint(server: Server, tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def run(*args: str):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def test_push_loads_each_register_into_its_named_graph(endpoint: str):
