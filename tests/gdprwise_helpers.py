@@ -1,4 +1,5 @@
-"""Shared by the GDPRWise reader tests: a register's activities as plain, comparable data."""
+"""Shared by the GDPRWise reader tests: one activity record as export lines, and a register's activities
+as plain, comparable data."""
 from __future__ import annotations
 
 from gdprgraph.model import Register
@@ -25,3 +26,16 @@ def compact(register: Register, with_systems: bool = False) -> list[dict]:
                 d[key] = val
         out.append(d)
     return out
+
+
+def activity(title="Mailing", **fields) -> list[str]:
+    """The lines of one GDPRWise activity record: defaults for every field, ``legal_basis="…"`` style
+    keywords override one; a value of None leaves the field out, "" leaves its label without a value."""
+    values = {"Description": "Sending mail", "Purpose": "Marketing", "Data subjects": "Clients",
+              "Data categories": "Name of the client", "Legal basis": "Consent",
+              "Retention period": "2 years", "Security measures": "Encryption",
+              "Third party recipients": "None"}
+    values.update({k.replace("_", " ").capitalize(): v for k, v in fields.items()})
+    return [title] + [line for label, value in values.items() if value is not None
+                      for line in ([label, value] if value != "" else [label])] + [
+        "Data is processed within the EU"]

@@ -18,7 +18,7 @@ from gdprgraph.errors import InputError
 from gdprgraph.model import Controller, Register
 from gdprgraph.readers.gdprwise import looks_like_gdprwise, parse_gdprwise_text, read_gdprwise
 from gdprgraph.retention import parse_duration
-from gdprwise_helpers import compact
+from gdprwise_helpers import activity, compact
 
 SEED_PATH = Path(__file__).parents[1] / "data/connexi/connexi-gdprwise-register.txt"
 DATA = Path(__file__).parent / "data/gdprwise"
@@ -821,17 +821,6 @@ ACME = [
     "Name of the Privacy Coordinator : Jo Smith",
     "Email of the Privacy Coordinator : jo@acme.example",
 ]
-
-
-def activity(title="Mailing", **fields) -> list[str]:
-    values = {"Description": "Sending mail", "Purpose": "Marketing", "Data subjects": "Clients",
-              "Data categories": "Name of the client", "Legal basis": "Consent",
-              "Retention period": "2 years", "Security measures": "Encryption",
-              "Third party recipients": "None"}
-    values.update({k.replace("_", " ").capitalize(): v for k, v in fields.items()})
-    return [title] + [line for label, value in values.items() if value is not None
-                      for line in ([label, value] if value != "" else [label])] + [
-        "Data is processed within the EU"]
 
 
 def read(*lines: str, **options) -> Register:

@@ -15,7 +15,7 @@ from gdprgraph.errors import InputError
 from gdprgraph.model import Controller, Register
 from gdprgraph.readers.gdprwise import parse_gdprwise_text, read_gdprwise
 from gdprgraph.retention import parse_duration
-from gdprwise_helpers import compact
+from gdprwise_helpers import activity, compact
 
 DATA = Path(__file__).parent / "data/gdprwise"
 NORTHWIND_PATH = DATA / "northwind-freight-review-en.txt"  # 27 records, 6 footers, pypdf-like, CRLF + BOM
@@ -664,16 +664,6 @@ ACME = ["REGISTER OF PROCESSING ACTIVITIES AS CONTROLLER",
         "number 123 .",
         "Name of the Privacy Coordinator : Jo Bloggs",
         "Email of the Privacy Coordinator : jo@acme.example"]
-
-
-def activity(title="Mailing", **fields) -> list[str]:
-    values = {"Description": "Sending mail", "Purpose": "Marketing", "Data subjects": "Clients",
-              "Data categories": "Name of the client", "Legal basis": "Consent",
-              "Retention period": "2 years", "Security measures": "Encryption",
-              "Third party recipients": "None"}
-    values.update({k.replace("_", " ").capitalize(): v for k, v in fields.items()})
-    return [title] + [line for label, value in values.items() for line in (label, value)] + [
-        "Data is processed within the EU"]
 
 
 def read(*lines: str, header=ACME, **options) -> Register:
