@@ -102,19 +102,9 @@ class Page:
 
 # -- public API ----------------------------------------------------------------------------------------
 
-def render_html(
-    graph: Graph,
-    *,
-    layout: str = "flow",
-    focus: str | None = None,
-    subject: str | None = None,
-    findings: "bool | Report" = True,
-    lang: str | None = None,
-    title: str | None = None,
-) -> str:
-    """The register ``graph`` as one self-contained HTML page (a string). See :func:`build_page`."""
-    return build_page(graph, layout=layout, focus=focus, subject=subject, findings=findings, lang=lang,
-                      title=title).html
+def render_html(graph: Graph, **options: Any) -> str:
+    """The register ``graph`` as one self-contained HTML page (a string). Options as for :func:`build_page`."""
+    return build_page(graph, **options).html
 
 
 def viz(
