@@ -83,38 +83,6 @@ def collector_paused(func: Callable[..., T]) -> Callable[..., T]:
 
 # -- running bundled queries --------------------------------------------------------------------------
 
-_OX_CACHE: dict[Any, Node] = {}
-
-
-def _from_ox(term: Any) -> Node | None:
-    """pyoxigraph term → rdflib term (memoised: query answers repeat the same few thousand terms)."""
-    if term is None:
-        return None
-    found = _OX_CACHE.get(term)
-    if found is not None:
-        return found
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        found = URIRef(term.value)
-    elif isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if term.language:
-            found = Literal(term.value, lang=term.language)
-        elif datatype == "http://www.w3.org/2001/XMLSchema#string":
-            found = Literal(term.value)
-        else:
-            found = Literal(term.value, datatype=URIRef(datatype))
-    elif isinstance(term, ox.BlankNode):
-        found = BNode(term.value)
-    else:
-        return None
-    if len(_OX_CACHE) > 200_000:
-        _OX_CACHE.clear()
-    _OX_CACHE[term] = found
-    return found
-
-
 def _with_values(text: str, bindings: list[dict[str, Node]]) -> str:
     """The query text with the parameter sets as one VALUES block opening its WHERE clause (every bundled
     query has exactly one ``WHERE {``). Terms are written with ``n3()``: rdflib refuses to write an IRI
@@ -136,7 +104,7 @@ def select(graph: Graph, name: str, bindings: Iterable[Mapping[str, Node]]) -> l
     are applied after evaluation, ~10x slower on these queries; one request instead of one per set).
     """
     from gdprgraph.query import prepared, query_text
-    from gdprgraph.stores import UnionGraph, _ox_graph_name, is_endpoint, is_oxigraph
+    from gdprgraph.stores import UnionGraph, _ox_graph_name, from_oxigraph, is_endpoint, is_oxigraph
 
     bindings = [dict(b) for b in bindings]
     if not bindings:
@@ -157,8 +125,7 @@ def select(graph: Graph, name: str, bindings: Iterable[Mapping[str, Node]]) -> l
             result = graph.store._inner.query(text, use_default_graph_as_union=True)
         else:
             result = graph.store._inner.query(text, default_graph=_ox_graph_name(graph))
-        convert = _from_ox
-        return [tuple(map(convert, solution)) for solution in result]
+        return [tuple(map(from_oxigraph, solution)) for solution in result]
     if is_endpoint(graph):
         return [tuple(row) for row in graph.query(_with_values(query_text(name), bindings))]
     query = prepared(name)

@@ -23,6 +23,8 @@ from typing import Callable, Iterator
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
+from gdprgraph.stores import from_oxigraph
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _TRUE = Literal(True)
 
@@ -458,16 +460,6 @@ class Evaluator:
         for target in self.g.objects(shape, SH.target):
             if (target, RDF.type, SH.SPARQLTarget) not in self.g or self.g.value(target, SH.select) is None:
                 raise Unsupported("a target other than an sh:SPARQLTarget with sh:select")
-
-
-def from_oxigraph(term):
-    """A pyoxigraph term as the rdflib term rdflib itself would give (plain literals without xsd:string)."""
-    import oxrdflib.store
-
-    from gdprgraph.stores import _oxigraph_shim
-
-    _oxigraph_shim()
-    return oxrdflib.store.from_ox(term)
 
 
 def copy_node(source: Graph, node, target: Graph):

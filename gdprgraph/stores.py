@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from rdflib import RDF, BNode, Dataset, Graph, URIRef
+from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from gdprgraph.errors import InputError, UsageError
@@ -66,7 +66,6 @@ def _oxigraph_shim() -> None:
         return
     import oxrdflib.store
     import pyoxigraph
-    from rdflib import Literal
 
     original = oxrdflib.store.from_ox
 
@@ -130,6 +129,40 @@ def ntriples(graph: Graph) -> bytes:
 
         return graph.store._inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_ox_graph_name(graph))  # type: ignore[attr-defined]
     return graph.serialize(format="nt", encoding="utf-8")
+
+
+_OX_CACHE: dict = {}
+
+
+def from_oxigraph(term: Any):
+    """pyoxigraph term → the rdflib term rdflib itself would make (a simple literal without xsd:string,
+    typed literals in rdflib's normal form); None for None or an RDF-star triple. Memoised: query answers
+    and validation results repeat the same few thousand terms."""
+    if term is None:
+        return None
+    found = _OX_CACHE.get(term)
+    if found is not None:
+        return found
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        found = URIRef(term.value)
+    elif isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if term.language:
+            found = Literal(term.value, lang=term.language)
+        elif datatype == "http://www.w3.org/2001/XMLSchema#string":
+            found = Literal(term.value)
+        else:
+            found = Literal(term.value, datatype=URIRef(datatype))
+    elif isinstance(term, ox.BlankNode):
+        found = BNode(term.value)
+    else:
+        return None
+    if len(_OX_CACHE) > 200_000:
+        _OX_CACHE.clear()
+    _OX_CACHE[term] = found
+    return found
 
 
 class _MemoryUnion(Dataset):
