@@ -32,9 +32,9 @@ import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from gdprgraph.errors import GdprGraphError, UsageError
 

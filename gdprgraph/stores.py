@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import logging
 import re
 import socket
@@ -26,7 +25,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID

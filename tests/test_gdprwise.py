@@ -6,7 +6,6 @@ contents of ontology/; one test runs the real vocabulary end to end.
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from pathlib import Path
 
