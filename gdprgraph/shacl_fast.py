@@ -146,7 +146,6 @@ class Evaluator:
         self.g = shapes
         self.data = _Data(store)
         self._conforms: dict = {}
-        self._node_checks: dict = {}
         self._compiled: dict = {}
         self._paths: dict = {}
         self.rdf_type = self.data.term(RDF.type)
@@ -266,7 +265,7 @@ class Evaluator:
             found = _Shape(
                 deactivated=deactivated is not None and bool(deactivated.value),
                 path=self.path(path) if path is not None else None,
-                checks=[(c, f) for c, f in self.node_checks(shape)
+                checks=[(c, f) for c, f in self._compile_node_checks(shape)
                         if path is None or c != SH.HasValueConstraintComponent],
                 properties=list(g.objects(shape, SH.property)) if path is None else [],
                 min_count=[int(c) for c in g.objects(shape, SH.minCount)],
@@ -278,12 +277,6 @@ class Evaluator:
             )
             self._compiled[shape] = found
         return found
-
-    def node_checks(self, shape) -> list[tuple[URIRef, Callable[[object], bool]]]:
-        if shape not in self._node_checks:
-            self._check_known(shape)
-            self._node_checks[shape] = list(self._compile_node_checks(shape))
-        return self._node_checks[shape]
 
     def _compile_node_checks(self, shape) -> Iterator[tuple[URIRef, Callable[[object], bool]]]:
         g, data, ox = self.g, self.data, self.data.ox
@@ -403,14 +396,21 @@ class Evaluator:
             found.update(dict.fromkeys(data.as_pyshacl_sees(q.object)
                                        for q in data.store.quads_for_pattern(None, data.term(prop), None)))
         for target in g.objects(shape, SH.target):
-            select = g.value(target, SH.select)
-            if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
-                raise Unsupported("a target other than an sh:SPARQLTarget with sh:select")
-            prefixes = {str(g.value(d, SH.prefix)): str(g.value(d, SH.namespace))
-                        for ontology in g.objects(target, SH.prefixes) for d in g.objects(ontology, SH.declare)}
+            select, prefixes = self._sparql_target(target)
             found.update(dict.fromkeys(data.as_pyshacl_sees(s["this"])
-                                       for s in data.store.query(str(select), prefixes=prefixes)))
+                                       for s in data.store.query(select, prefixes=prefixes)))
         return list(found)
+
+    def _sparql_target(self, target) -> tuple[str, dict[str, str]]:
+        """(the sh:select query, its sh:prefixes declarations) of an sh:SPARQLTarget; any other target is
+        refused (SHACL-AF's target types, or a target without a query)."""
+        g = self.g
+        select = g.value(target, SH.select)
+        if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
+            raise Unsupported("a target other than an sh:SPARQLTarget with sh:select")
+        prefixes = {str(g.value(d, SH.prefix)): str(g.value(d, SH.namespace))
+                    for ontology in g.objects(target, SH.prefixes) for d in g.objects(ontology, SH.declare)}
+        return str(select), prefixes
 
     def check_rule(self, rule_shape) -> Callable[[], list[Result]]:
         """Compile the rule now (raising Unsupported), return the function that validates it."""
@@ -458,8 +458,7 @@ class Evaluator:
         path.discard(shape)
         done.add(shape)
         for target in self.g.objects(shape, SH.target):
-            if (target, RDF.type, SH.SPARQLTarget) not in self.g or self.g.value(target, SH.select) is None:
-                raise Unsupported("a target other than an sh:SPARQLTarget with sh:select")
+            self._sparql_target(target)
 
 
 def copy_node(source: Graph, node, target: Graph):
