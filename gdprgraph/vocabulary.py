@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -217,11 +216,10 @@ def _index() -> VocabularyIndex:
         pass  # no cache yet, or a damaged one: rebuild
     index = VocabularyIndex.from_graph(vocabulary_graph())
     try:
+        from gdprgraph.files import write_atomic
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(index.to_json(), out, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(index.to_json(), ensure_ascii=False, separators=(",", ":")))
     except OSError:
         pass  # a read-only home: work without the cache
     return index
