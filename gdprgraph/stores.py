@@ -486,8 +486,6 @@ def _repair_ntriples(data: bytes) -> bytes:
 def _repair_term(term):
     """One term of a server's answer as it was given: booleans as true/false (Virtuoso answers 1/0 in
     SPARQL results), durations as durations."""
-    from rdflib import Literal
-
     if not isinstance(term, Literal) or term.datatype is None:
         return term
     datatype, lexical = str(term.datatype), str(term)
